@@ -1,0 +1,105 @@
+# Nest: build, run, test, benchmark. `make run` boots the default scenario,
+# `make test` builds and runs every test. See README.md.
+
+CC      := gcc
+BUILD   := build
+WARN    := -Wall -Wextra -Werror
+CFLAGS  := -std=gnu11 $(WARN) -O2 -g -Iinclude -I.
+SANFLAGS := -std=gnu11 $(WARN) -O1 -g -Iinclude -I. \
+            -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+# platform-independent library and the Linux platform layer
+BASE_SRC    := $(filter-out %_test.c,$(wildcard lib/base/*.c lib/base/linux/*.c lib/session/*.c))
+# the component runtime: startup, sandbox tightening, heap as malloc
+RUNTIME_SRC := $(filter-out %_test.c,$(wildcard lib/component/*.c lib/component/linux/*.c))
+CORE_SRC    := $(filter-out %_test.c,$(wildcard core/*.c core/linux/*.c))
+INIT_SRC    := $(filter-out %_test.c,$(wildcard init/*.c init/sandbox/*.c))
+
+# every folder under apps/ and tests/ with C files is a component of that name
+COMPONENT_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard apps/*/*.c tests/*/*.c))))
+COMPONENTS     := $(notdir $(COMPONENT_DIRS)) init
+UNIT_TESTS     := $(wildcard lib/*/*_test.c lib/*/*/*_test.c core/*_test.c init/*_test.c init/*/*_test.c)
+
+obj      = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+obj_san  = $(patsubst %.c,$(BUILD)/obj-san/%.o,$(1))
+
+BASE_OBJ    := $(call obj,$(BASE_SRC))
+RUNTIME_OBJ := $(call obj,$(RUNTIME_SRC))
+
+.PHONY: all run test bench loc deps clean unit-tests components
+all: deps $(BUILD)/bin/core $(addprefix $(BUILD)/bin/,$(COMPONENTS)) unit-tests
+
+deps:
+	@scripts/deps build
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj-san/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(SANFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/lib/libnest_base.a: $(BASE_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/lib/libnest_base_san.a: $(call obj_san,$(BASE_SRC))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/lib/libnest_runtime.a: $(RUNTIME_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/bin/core: $(call obj,$(CORE_SRC)) $(BUILD)/lib/libnest_base.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^
+
+# components are static: they are exec'd from a memfd into an empty root
+COMPONENT_LDFLAGS := -static -Wl,--gc-sections
+define component_rule
+$(BUILD)/bin/$(notdir $(1)): $(call obj,$(wildcard $(1)/*.c)) $(BUILD)/lib/libnest_runtime.a $(BUILD)/lib/libnest_base.a
+	@mkdir -p $$(dir $$@)
+	$(CC) $(CFLAGS) $(COMPONENT_LDFLAGS) -o $$@ $$(filter %.o,$$^) -Wl,--start-group $(BUILD)/lib/libnest_runtime.a $(BUILD)/lib/libnest_base.a -Wl,--end-group
+endef
+$(foreach d,$(COMPONENT_DIRS),$(eval $(call component_rule,$(d))))
+
+$(BUILD)/bin/init: $(call obj,$(INIT_SRC)) $(BUILD)/lib/libnest_runtime.a $(BUILD)/lib/libnest_base.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(COMPONENT_LDFLAGS) -o $@ $(filter %.o,$^) -Wl,--start-group $(BUILD)/lib/libnest_runtime.a $(BUILD)/lib/libnest_base.a -Wl,--end-group
+
+# unit tests: each *_test.c links with the library (and core's or init's
+# objects if it lives there), built once plain and once with ASan and UBSan
+test_deps = $(filter-out $(1),$(if $(filter core/%,$(1)),$(CORE_SRC) ,)$(if $(filter init/%,$(1)),$(filter-out init/main.c,$(INIT_SRC)),))
+define unit_rule
+$(BUILD)/test/$(basename $(notdir $(1))): $(call obj,$(1) $(call test_deps,$(1))) $(BUILD)/lib/libnest_base.a
+	@mkdir -p $$(dir $$@)
+	$(CC) $(CFLAGS) -o $$@ $$^
+$(BUILD)/test-san/$(basename $(notdir $(1))): $(call obj_san,$(1) $(call test_deps,$(1))) $(BUILD)/lib/libnest_base_san.a
+	@mkdir -p $$(dir $$@)
+	$(CC) $(SANFLAGS) -o $$@ $$^
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+UNIT_BINS := $(foreach t,$(UNIT_TESTS),$(BUILD)/test/$(basename $(notdir $(t))) $(BUILD)/test-san/$(basename $(notdir $(t))))
+
+unit-tests: $(UNIT_BINS)
+
+components: $(BUILD)/bin/core $(addprefix $(BUILD)/bin/,$(COMPONENTS))
+
+run: all
+	scripts/run_scenario scenarios/hello --interactive
+
+test: all
+	scripts/run_tests
+
+bench: all
+	bench/run
+
+loc:
+	@scripts/loc
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,99 @@
+/*
+ * \brief  Entrypoint: the one event loop of a component
+ *
+ * An entrypoint serves the RPC objects it manages and runs the handlers of
+ * its signal contexts, one event at a time, single-threaded. Each RPC object
+ * has a listening end (where clients bind private call channels) and the
+ * capability end that is handed out; dissolving the object closes both and
+ * every channel, so each copy of the capability becomes invalid at once.
+ */
+#ifndef NEST_ENTRYPOINT_H
+#define NEST_ENTRYPOINT_H
+
+#include <nest/rpc.h>
+
+enum nest_wait_kind { NEST_WAIT_BIND, NEST_WAIT_CALL, NEST_WAIT_SIGNAL, NEST_WAIT_IO };
+
+struct nest_wait_source { enum nest_wait_kind kind; };
+
+struct nest_entrypoint;
+struct nest_channel;
+
+struct nest_rpc_object {
+	struct nest_wait_source source;        /* bind requests */
+	struct nest_entrypoint *ep;
+	nest_dispatch_fn        dispatch;
+	void                   *state;
+	int                     listen;        /* receives channel binds */
+	struct nest_cap         cap;           /* the end handed out to clients */
+	uint64_t                ident;         /* identity of cap */
+	struct nest_channel    *channels;
+	unsigned                channel_count;
+	struct nest_rpc_object *next;
+};
+
+struct nest_signal_handler {
+	struct nest_wait_source source;
+	struct nest_entrypoint *ep;
+	int                     context;
+	void                  (*handle)(void *state, uint64_t count);
+	void                   *state;
+	struct nest_signal_handler *next;
+};
+
+/* readiness of a host handle given to a component by its platform (e.g. a tty) */
+struct nest_io_handler {
+	struct nest_wait_source source;
+	int                     handle;
+	void                  (*handle_io)(void *state);
+	void                   *state;
+};
+
+struct nest_entrypoint {
+	int                     waitset;
+	struct nest_rpc_object *objects;
+	struct nest_signal_handler *handlers;
+	int                     stop;           /* nest_ep_run returns when set */
+	struct nest_channel    *serving;        /* channel of the call being served */
+	int                     serving_orphaned; /* its object was dissolved meanwhile */
+	struct nest_msg         msg;            /* buffer of the call being served */
+};
+
+enum nest_error nest_ep_init(struct nest_entrypoint *ep);
+void            nest_ep_fini(struct nest_entrypoint *ep);
+
+/* serve until nest_ep_stop */
+void nest_ep_run(struct nest_entrypoint *ep);
+void nest_ep_stop(struct nest_entrypoint *ep);
+
+/* wait for and handle one event (timeout_ms -1: forever); NEST_ERR_UNAVAILABLE on timeout */
+enum nest_error nest_ep_dispatch_one(struct nest_entrypoint *ep, int timeout_ms);
+
+/* make obj an RPC object served by ep; its capability is obj->cap */
+enum nest_error nest_ep_manage(struct nest_entrypoint *ep, struct nest_rpc_object *obj,
+                               nest_dispatch_fn dispatch, void *state);
+/* revoke: every copy of obj->cap stops working */
+void nest_ep_dissolve(struct nest_rpc_object *obj);
+
+/* the object of this entrypoint that cap refers to, or NULL */
+struct nest_rpc_object *nest_ep_lookup(struct nest_entrypoint *ep, struct nest_cap cap);
+
+/* signal contexts: nest_signal_cap() is handed to senders */
+enum nest_error nest_signal_handler_init(struct nest_entrypoint *ep,
+                                         struct nest_signal_handler *h,
+                                         void (*handle)(void *state, uint64_t count),
+                                         void *state);
+void nest_signal_handler_fini(struct nest_signal_handler *h);
+static inline struct nest_cap nest_signal_cap(const struct nest_signal_handler *h)
+{
+	return nest_cap_from_handle(h->context);
+}
+
+/* send count signals to a context; never blocks */
+enum nest_error nest_signal_submit(struct nest_cap context, uint64_t count);
+
+enum nest_error nest_io_handler_init(struct nest_entrypoint *ep, struct nest_io_handler *h,
+                                     int handle, void (*handle_io)(void *), void *state);
+void nest_io_handler_fini(struct nest_entrypoint *ep, struct nest_io_handler *h);
+
+#endif

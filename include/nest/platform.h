@@ -1,0 +1,62 @@
+/*
+ * \brief  The platform layer: the only interface to the host kernel
+ *
+ * Everything in lib/base, core and the components reaches the host kernel
+ * through these functions. On Linux they live in lib/base/linux/; a second
+ * kernel adds a sibling folder implementing the same functions. Handles are
+ * small integers whose meaning only the platform knows.
+ */
+#ifndef NEST_PLATFORM_H
+#define NEST_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <nest/error.h>
+
+/* message channels: reliable, ordered, message-preserving, carrying handles */
+enum nest_error plat_channel_pair(int *a, int *b);
+enum nest_error plat_send(int channel, const void *buf, size_t len,
+                          const int *handles, unsigned handle_count);
+/* blocking receive; NEST_ERR_INVALID_CAP when the peer is gone, and
+ * NEST_ERR_MSG_TOO_LARGE (message dropped) when it exceeds size or max_handles */
+enum nest_error plat_recv(int channel, void *buf, size_t size, size_t *len,
+                          int *handles, unsigned max_handles, unsigned *handle_count);
+/* like plat_recv but returns NEST_ERR_UNAVAILABLE at once if nothing is queued */
+enum nest_error plat_recv_nonblocking(int channel, void *buf, size_t size, size_t *len,
+                                      int *handles, unsigned max_handles,
+                                      unsigned *handle_count);
+
+void            plat_close(int handle);
+enum nest_error plat_dup(int handle, int *copy);
+enum nest_error plat_ident(int handle, uint64_t *ident);
+
+/* wait sets: wait for any of several handles to become readable */
+enum nest_error plat_waitset_create(int *waitset);
+enum nest_error plat_waitset_add(int waitset, int handle, void *tag);
+void            plat_waitset_remove(int waitset, int handle);
+/* waits up to timeout_ms (-1: forever); fills tags of ready handles */
+enum nest_error plat_waitset_wait(int waitset, void **tags, unsigned max,
+                                  int timeout_ms, unsigned *count);
+
+/* signal contexts: a counter that wakes its owner's wait set */
+enum nest_error plat_signal_create(int *context);
+enum nest_error plat_signal_submit(int context, uint64_t count);
+/* takes the pending count (0 if none) and resets it */
+enum nest_error plat_signal_take(int context, uint64_t *count);
+
+/* memory: dataspaces are mapped shared; size is a multiple of the page size */
+enum nest_error plat_map(int dataspace, size_t size, size_t offset, bool writable,
+                         bool executable, void **addr);
+void            plat_unmap(void *addr, size_t size);
+size_t          plat_page_size(void);
+
+/* time and leaving */
+uint64_t        plat_time_us(void);
+void            plat_sleep_us(uint64_t us);
+_Noreturn void  plat_exit(int code);
+
+/* writes to the host's diagnostic output (core and host tools only) */
+void            plat_console_write(const char *text, size_t len);
+
+#endif

@@ -1,0 +1,147 @@
+/*
+ * \brief  Declaring session interfaces once; client stubs and server dispatch
+ *
+ * A session interface is a list of operations, each with its IN and OUT
+ * arguments, written once in include/nest/session/<name>.h:
+ *
+ *   #define HELLO_ADD(IN, OUT)  IN(i32, a) IN(i32, b) OUT(i32, sum)
+ *   #define HELLO_INTERFACE(RPC) RPC(hello, add, HELLO_ADD) ...
+ *   NEST_RPC_INTERFACE(hello, HELLO_INTERFACE)
+ *
+ * NEST_RPC_INTERFACE declares the opcodes, the client stubs
+ * (hello_add(client, a, b, &sum)), the server handlers the server must define
+ * (hello_serve_add(struct hello_server *, a, b, &sum)) and the dispatch
+ * function. NEST_RPC_CLIENT(hello, HELLO_INTERFACE) and
+ * NEST_RPC_DISPATCH(hello, HELLO_INTERFACE), placed in one .c file each,
+ * define the stubs and the dispatch. Nothing is written twice by hand.
+ *
+ * Argument kinds: i32 u32 i64 u64 str (IN only) cap bytes. A cap passed IN
+ * is lent by the caller; a cap received (OUT at the client, IN at the server
+ * during the handler) belongs to the receiver: the server's IN caps are
+ * released after the handler returns (copy them with nest_cap_copy to keep
+ * them), the client's OUT caps must be released by the caller.
+ */
+#ifndef NEST_RPC_H
+#define NEST_RPC_H
+
+#include <nest/msg.h>
+
+/* client side of a capability: the capability and a private call channel */
+struct nest_client {
+	struct nest_cap cap;
+	int             channel;     /* bound lazily on the first call */
+};
+
+/* takes ownership of cap */
+void nest_client_init(struct nest_client *client, struct nest_cap cap);
+void nest_client_fini(struct nest_client *client);
+
+/* send the request in msg, receive the reply into msg; returns the transport
+ * error or the server's status */
+enum nest_error nest_client_call(struct nest_client *client, struct nest_msg *msg);
+
+typedef enum nest_error (*nest_dispatch_fn)(void *state, struct nest_msg *msg);
+
+/* helpers used by the generated code, per argument kind */
+#define NEST_RPC_LOCAL_i32(n)   int32_t  n = 0;
+#define NEST_RPC_LOCAL_u32(n)   uint32_t n = 0;
+#define NEST_RPC_LOCAL_i64(n)   int64_t  n = 0;
+#define NEST_RPC_LOCAL_u64(n)   uint64_t n = 0;
+#define NEST_RPC_LOCAL_str(n)   const char *n = "";
+#define NEST_RPC_LOCAL_cap(n)   struct nest_cap n = NEST_CAP_INVALID;
+#define NEST_RPC_LOCAL_bytes(n) unsigned char n##_buffer[NEST_MSG_MAX]; \
+	struct nest_bytes n = { n##_buffer, 0, sizeof(n##_buffer) };
+
+static inline void nest_msg_out_i32(struct nest_msg *m, int32_t *v)  { nest_msg_get_i32(m, v); }
+static inline void nest_msg_out_u32(struct nest_msg *m, uint32_t *v) { nest_msg_get_u32(m, v); }
+static inline void nest_msg_out_i64(struct nest_msg *m, int64_t *v)  { nest_msg_get_i64(m, v); }
+static inline void nest_msg_out_u64(struct nest_msg *m, uint64_t *v) { nest_msg_get_u64(m, v); }
+static inline void nest_msg_out_cap(struct nest_msg *m, struct nest_cap *v) { nest_msg_get_cap(m, v); }
+static inline void nest_msg_out_bytes(struct nest_msg *m, struct nest_bytes *v) { nest_msg_get_bytes_into(m, v); }
+
+static inline void nest_arg_drop_i32(int32_t *v)  { (void)v; }
+static inline void nest_arg_drop_u32(uint32_t *v) { (void)v; }
+static inline void nest_arg_drop_i64(int64_t *v)  { (void)v; }
+static inline void nest_arg_drop_u64(uint64_t *v) { (void)v; }
+static inline void nest_arg_drop_str(const char **v) { (void)v; }
+static inline void nest_arg_drop_bytes(struct nest_bytes *v) { (void)v; }
+static inline void nest_arg_drop_cap(struct nest_cap *v) { nest_cap_release(v); }
+
+#define NEST_RPC_NOTHING(type, n)
+#define NEST_RPC_PARAM_IN(type, n)   , nest_arg_##type n
+#define NEST_RPC_PARAM_OUT(type, n)  , nest_arg_##type *n
+#define NEST_RPC_PUT_IN(type, n)     nest_msg_put_##type(&msg, n);
+#define NEST_RPC_GET_OUT(type, n)    nest_msg_out_##type(&msg, n);
+#define NEST_RPC_DROP_OUT(type, n)   nest_arg_drop_##type(n);
+#define NEST_RPC_SERVER_LOCAL(type, n) NEST_RPC_LOCAL_##type(n)
+#define NEST_RPC_SERVER_GET(type, n) nest_msg_get_##type(msg, &n);
+#define NEST_RPC_SERVER_DROP(type, n) nest_arg_drop_##type(&n);
+#define NEST_RPC_SERVER_PUT(type, n) nest_msg_put_##type(msg, n);
+#define NEST_RPC_ARG_IN(type, n)     , n
+#define NEST_RPC_ARG_OUT(type, n)    , &n
+
+#define NEST_RPC_OPCODE(iface, name, P) iface##_op_##name,
+
+#define NEST_RPC_CLIENT_PROTO(iface, name, P) \
+	enum nest_error iface##_##name(struct nest_client *client \
+	                               P(NEST_RPC_PARAM_IN, NEST_RPC_PARAM_OUT));
+
+#define NEST_RPC_SERVER_PROTO(iface, name, P) \
+	enum nest_error iface##_serve_##name(struct iface##_server *server \
+	                                     P(NEST_RPC_PARAM_IN, NEST_RPC_PARAM_OUT));
+
+#define NEST_RPC_INTERFACE(iface, LIST) \
+	enum iface##_opcode { LIST(NEST_RPC_OPCODE) iface##_op_count }; \
+	struct iface##_server; \
+	LIST(NEST_RPC_CLIENT_PROTO) \
+	LIST(NEST_RPC_SERVER_PROTO) \
+	enum nest_error iface##_dispatch(void *server, struct nest_msg *msg);
+
+#define NEST_RPC_CLIENT_DEF(iface, name, P) \
+	enum nest_error iface##_##name(struct nest_client *client \
+	                               P(NEST_RPC_PARAM_IN, NEST_RPC_PARAM_OUT)) \
+	{ \
+		struct nest_msg msg; \
+		enum nest_error err; \
+		nest_msg_start(&msg, iface##_op_##name); \
+		P(NEST_RPC_PUT_IN, NEST_RPC_NOTHING) \
+		if (msg.error) return msg.error; \
+		err = nest_client_call(client, &msg); \
+		if (err) return err; \
+		P(NEST_RPC_NOTHING, NEST_RPC_GET_OUT) \
+		err = msg.error; \
+		if (err) { P(NEST_RPC_NOTHING, NEST_RPC_DROP_OUT) } \
+		nest_msg_release_caps(&msg); \
+		return err; \
+	}
+
+#define NEST_RPC_CLIENT(iface, LIST) LIST(NEST_RPC_CLIENT_DEF)
+
+#define NEST_RPC_DISPATCH_CASE(iface, name, P) \
+	case iface##_op_##name: { \
+		P(NEST_RPC_SERVER_LOCAL, NEST_RPC_SERVER_LOCAL) \
+		enum nest_error err; \
+		P(NEST_RPC_SERVER_GET, NEST_RPC_NOTHING) \
+		err = msg->error; \
+		if (!err) \
+			err = iface##_serve_##name(server P(NEST_RPC_ARG_IN, NEST_RPC_ARG_OUT)); \
+		P(NEST_RPC_SERVER_DROP, NEST_RPC_NOTHING) \
+		nest_msg_release_caps(msg); \
+		nest_msg_start(msg, err); \
+		if (!err) { P(NEST_RPC_NOTHING, NEST_RPC_SERVER_PUT) } \
+		return msg->error; \
+	}
+
+#define NEST_RPC_DISPATCH(iface, LIST) \
+	enum nest_error iface##_dispatch(void *object, struct nest_msg *msg) \
+	{ \
+		struct iface##_server *server = object; \
+		switch (nest_msg_word(msg)) { \
+		LIST(NEST_RPC_DISPATCH_CASE) \
+		} \
+		nest_msg_release_caps(msg); \
+		nest_msg_start(msg, NEST_ERR_INVALID_ARGS); \
+		return NEST_OK; \
+	}
+
+#endif

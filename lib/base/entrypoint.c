@@ -1,0 +1,311 @@
+/*
+ * \brief  Entrypoint: serves RPC objects and signal contexts in one loop
+ *
+ * Which channel a call arrives on identifies the object; nothing in the
+ * message names it, so a client can reach only objects it holds a
+ * capability for. Events are taken one at a time because a handler may
+ * dissolve objects whose channels are ready too.
+ */
+#include <stdlib.h>
+#include <nest/entrypoint.h>
+#include <nest/platform.h>
+#include "rpc_wire.h"
+
+struct nest_channel {
+	struct nest_wait_source source;
+	int                     fd;
+	struct nest_rpc_object *obj;
+	struct nest_channel    *next;
+};
+
+enum nest_error nest_ep_init(struct nest_entrypoint *ep)
+{
+	ep->objects  = NULL;
+	ep->handlers = NULL;
+	ep->stop     = 0;
+	ep->serving  = NULL;
+	ep->serving_orphaned = 0;
+	return plat_waitset_create(&ep->waitset);
+}
+
+void nest_ep_fini(struct nest_entrypoint *ep)
+{
+	while (ep->objects)
+		nest_ep_dissolve(ep->objects);
+	while (ep->handlers)
+		nest_signal_handler_fini(ep->handlers);
+	plat_close(ep->waitset);
+	ep->waitset = -1;
+}
+
+static void channel_close(struct nest_channel *channel)
+{
+	struct nest_entrypoint *ep = channel->obj->ep;
+	plat_waitset_remove(ep->waitset, channel->fd);
+	if (ep->serving == channel) {          /* reply still to be sent */
+		ep->serving_orphaned = 1;
+		return;
+	}
+	plat_close(channel->fd);
+	free(channel);
+}
+
+static void channel_unlink(struct nest_channel *channel)
+{
+	struct nest_rpc_object *obj = channel->obj;
+	for (struct nest_channel **c = &obj->channels; *c; c = &(*c)->next)
+		if (*c == channel) {
+			*c = channel->next;
+			obj->channel_count--;
+			break;
+		}
+	channel_close(channel);
+}
+
+enum nest_error nest_ep_manage(struct nest_entrypoint *ep, struct nest_rpc_object *obj,
+                               nest_dispatch_fn dispatch, void *state)
+{
+	enum nest_error err;
+
+	obj->source.kind   = NEST_WAIT_BIND;
+	obj->ep            = ep;
+	obj->dispatch      = dispatch;
+	obj->state         = state;
+	obj->channels      = NULL;
+	obj->channel_count = 0;
+	int cap_end;
+	err = plat_channel_pair(&obj->listen, &cap_end);
+	if (err)
+		return err;
+	obj->cap = nest_cap_from_handle(cap_end);
+	err = plat_ident(cap_end, &obj->ident);
+	if (!err)
+		err = plat_waitset_add(ep->waitset, obj->listen, &obj->source);
+	if (err) {
+		plat_close(obj->listen);
+		nest_cap_release(&obj->cap);
+		return err;
+	}
+	obj->next   = ep->objects;
+	ep->objects = obj;
+	return NEST_OK;
+}
+
+void nest_ep_dissolve(struct nest_rpc_object *obj)
+{
+	struct nest_entrypoint *ep = obj->ep;
+
+	if (!ep)
+		return;
+	for (struct nest_rpc_object **o = &ep->objects; *o; o = &(*o)->next)
+		if (*o == obj) {
+			*o = obj->next;
+			break;
+		}
+	while (obj->channels)
+		channel_unlink(obj->channels);
+	plat_waitset_remove(ep->waitset, obj->listen);
+	plat_close(obj->listen);
+	nest_cap_release(&obj->cap);
+	obj->ep = NULL;
+}
+
+struct nest_rpc_object *nest_ep_lookup(struct nest_entrypoint *ep, struct nest_cap cap)
+{
+	uint64_t ident;
+	if (nest_cap_ident(cap, &ident))
+		return NULL;
+	for (struct nest_rpc_object *o = ep->objects; o; o = o->next)
+		if (o->ident == ident)
+			return o;
+	return NULL;
+}
+
+static void handle_bind(struct nest_rpc_object *obj)
+{
+	uint32_t word = 0;
+	size_t len = 0;
+	unsigned count = 0;
+	int fd = -1;
+	struct nest_channel *channel;
+
+	if (plat_recv_nonblocking(obj->listen, &word, sizeof(word), &len, &fd, 1, &count))
+		return;
+	if (count != 1)
+		return;
+	if (len != sizeof(word) || word != NEST_WIRE_BIND ||
+	    obj->channel_count >= NEST_WIRE_MAX_CHANNELS ||
+	    !(channel = malloc(sizeof(*channel)))) {
+		plat_close(fd);
+		return;
+	}
+	channel->source.kind = NEST_WAIT_CALL;
+	channel->fd          = fd;
+	channel->obj         = obj;
+	if (plat_waitset_add(obj->ep->waitset, fd, &channel->source)) {
+		plat_close(fd);
+		free(channel);
+		return;
+	}
+	channel->next = obj->channels;
+	obj->channels = channel;
+	obj->channel_count++;
+}
+
+static void handle_call(struct nest_entrypoint *ep, struct nest_channel *channel)
+{
+	struct nest_msg *msg = &ep->msg;
+	int handles[NEST_MSG_MAX_CAPS];
+	unsigned count = 0;
+	size_t len = 0;
+	enum nest_error err;
+	int fd = channel->fd;
+
+	err = plat_recv(fd, msg->data, sizeof(msg->data), &len,
+	                handles, NEST_MSG_MAX_CAPS, &count);
+	if (err == NEST_ERR_INVALID_CAP || err == NEST_ERR_IO) {
+		channel_unlink(channel);              /* client went away */
+		return;
+	}
+	if (!err && len < NEST_MSG_HEADER) {
+		for (unsigned i = 0; i < count; i++)
+			plat_close(handles[i]);
+		err = NEST_ERR_INVALID_ARGS;
+	}
+	if (err) {
+		nest_msg_start(msg, err);
+	} else {
+		for (unsigned i = 0; i < count; i++)
+			msg->caps[i] = nest_cap_from_handle(handles[i]);
+		msg->cap_count = count;
+		msg->len   = (uint32_t)len;
+		msg->pos   = NEST_MSG_HEADER;
+		msg->error = NEST_OK;
+		ep->serving = channel;
+		ep->serving_orphaned = 0;
+		err = channel->obj->dispatch(channel->obj->state, msg);
+		ep->serving = NULL;
+		if (err) {
+			nest_msg_release_caps(msg);
+			nest_msg_start(msg, err);
+		}
+	}
+	for (unsigned i = 0; i < msg->cap_count; i++)
+		handles[i] = nest_cap_handle(msg->caps[i]);  /* lent by the server */
+	plat_send(fd, msg->data, msg->len, handles, msg->cap_count);
+	msg->cap_count = 0;
+	if (ep->serving_orphaned) {
+		ep->serving_orphaned = 0;
+		plat_close(fd);
+		free(channel);
+	}
+}
+
+static void handle_signal(struct nest_signal_handler *h)
+{
+	uint64_t count = 0;
+	if (plat_signal_take(h->context, &count) == NEST_OK && count)
+		h->handle(h->state, count);
+}
+
+enum nest_error nest_ep_dispatch_one(struct nest_entrypoint *ep, int timeout_ms)
+{
+	void *tag;
+	unsigned count = 0;
+	enum nest_error err = plat_waitset_wait(ep->waitset, &tag, 1, timeout_ms, &count);
+	struct nest_wait_source *source;
+
+	if (err)
+		return err;
+	if (count == 0)
+		return NEST_ERR_UNAVAILABLE;
+	source = tag;
+	switch (source->kind) {
+	case NEST_WAIT_BIND:
+		handle_bind((struct nest_rpc_object *)source);
+		break;
+	case NEST_WAIT_CALL:
+		handle_call(ep, (struct nest_channel *)source);
+		break;
+	case NEST_WAIT_SIGNAL:
+		handle_signal((struct nest_signal_handler *)source);
+		break;
+	case NEST_WAIT_IO: {
+		struct nest_io_handler *h = (struct nest_io_handler *)source;
+		h->handle_io(h->state);
+		break;
+	}
+	}
+	return NEST_OK;
+}
+
+void nest_ep_run(struct nest_entrypoint *ep)
+{
+	while (!ep->stop)
+		if (nest_ep_dispatch_one(ep, -1) == NEST_ERR_IO)
+			break;
+}
+
+void nest_ep_stop(struct nest_entrypoint *ep)
+{
+	ep->stop = 1;
+}
+
+enum nest_error nest_signal_handler_init(struct nest_entrypoint *ep,
+                                         struct nest_signal_handler *h,
+                                         void (*handle)(void *state, uint64_t count),
+                                         void *state)
+{
+	enum nest_error err = plat_signal_create(&h->context);
+	if (err)
+		return err;
+	h->source.kind = NEST_WAIT_SIGNAL;
+	h->ep     = ep;
+	h->handle = handle;
+	h->state  = state;
+	err = plat_waitset_add(ep->waitset, h->context, &h->source);
+	if (err) {
+		plat_close(h->context);
+		return err;
+	}
+	h->next      = ep->handlers;
+	ep->handlers = h;
+	return NEST_OK;
+}
+
+void nest_signal_handler_fini(struct nest_signal_handler *h)
+{
+	struct nest_entrypoint *ep = h->ep;
+	if (!ep)
+		return;
+	for (struct nest_signal_handler **p = &ep->handlers; *p; p = &(*p)->next)
+		if (*p == h) {
+			*p = h->next;
+			break;
+		}
+	plat_waitset_remove(ep->waitset, h->context);
+	plat_close(h->context);
+	h->ep = NULL;
+}
+
+enum nest_error nest_signal_submit(struct nest_cap context, uint64_t count)
+{
+	if (!nest_cap_valid(context))
+		return NEST_ERR_INVALID_CAP;
+	return plat_signal_submit(nest_cap_handle(context), count);
+}
+
+enum nest_error nest_io_handler_init(struct nest_entrypoint *ep, struct nest_io_handler *h,
+                                     int handle, void (*handle_io)(void *), void *state)
+{
+	h->source.kind = NEST_WAIT_IO;
+	h->handle      = handle;
+	h->handle_io   = handle_io;
+	h->state       = state;
+	return plat_waitset_add(ep->waitset, handle, &h->source);
+}
+
+void nest_io_handler_fini(struct nest_entrypoint *ep, struct nest_io_handler *h)
+{
+	plat_waitset_remove(ep->waitset, h->handle);
+}

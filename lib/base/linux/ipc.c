@@ -1,0 +1,155 @@
+/*
+ * \brief  Linux message channels: SOCK_SEQPACKET socket pairs with SCM_RIGHTS
+ *
+ * A seqpacket pair preserves message boundaries and order, carries
+ * descriptors, and reports a vanished peer as end-of-file, which is what
+ * makes a call on a dead server return an error instead of hanging.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <nest/platform.h>
+
+enum { MAX_HANDLES = 8 };
+
+enum nest_error plat_channel_pair(int *a, int *b)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return errno == EMFILE || errno == ENFILE ? NEST_ERR_OUT_OF_CAPS : NEST_ERR_IO;
+	*a = sv[0];
+	*b = sv[1];
+	return NEST_OK;
+}
+
+enum nest_error plat_send(int channel, const void *buf, size_t len,
+                          const int *handles, unsigned handle_count)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * MAX_HANDLES)];
+		struct cmsghdr align;
+	} control;
+	struct iovec iov = { (void *)buf, len };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (handle_count > MAX_HANDLES)
+		return NEST_ERR_MSG_TOO_LARGE;
+	if (handle_count) {
+		size_t bytes = sizeof(int) * handle_count;
+		struct cmsghdr *cmsg;
+		memset(&control, 0, sizeof(control));
+		msg.msg_control    = control.buf;
+		msg.msg_controllen = CMSG_SPACE(bytes);
+		cmsg = CMSG_FIRSTHDR(&msg);
+		cmsg->cmsg_level = SOL_SOCKET;
+		cmsg->cmsg_type  = SCM_RIGHTS;
+		cmsg->cmsg_len   = CMSG_LEN(bytes);
+		memcpy(CMSG_DATA(cmsg), handles, bytes);
+	}
+	for (;;) {
+		ssize_t ret = sendmsg(channel, &msg, MSG_NOSIGNAL);
+		if (ret >= 0)
+			return NEST_OK;
+		if (errno == EINTR)
+			continue;
+		if (errno == EBADF || errno == ENOTSOCK || errno == EPIPE ||
+		    errno == ECONNREFUSED || errno == ECONNRESET || errno == ENOTCONN)
+			return NEST_ERR_INVALID_CAP;
+		if (errno == EMSGSIZE)
+			return NEST_ERR_MSG_TOO_LARGE;
+		return NEST_ERR_IO;
+	}
+}
+
+static enum nest_error receive(int channel, void *buf, size_t size, size_t *len,
+                               int *handles, unsigned max_handles,
+                               unsigned *handle_count, int flags)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * MAX_HANDLES)];
+		struct cmsghdr align;
+	} control;
+	struct iovec iov = { buf, size };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+	                      .msg_control = control.buf,
+	                      .msg_controllen = sizeof(control.buf) };
+	unsigned count = 0;
+	bool too_many = false;
+	ssize_t ret;
+
+	for (;;) {
+		ret = recvmsg(channel, &msg, flags | MSG_CMSG_CLOEXEC);
+		if (ret >= 0 || errno != EINTR)
+			break;
+	}
+	if (ret < 0) {
+		if (errno == EAGAIN)
+			return NEST_ERR_UNAVAILABLE;
+		if (errno == EBADF || errno == ENOTSOCK || errno == ECONNRESET)
+			return NEST_ERR_INVALID_CAP;
+		return NEST_ERR_IO;
+	}
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		unsigned n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		int fds[MAX_HANDLES];
+		memcpy(fds, CMSG_DATA(c), n * sizeof(int));
+		for (unsigned i = 0; i < n; i++) {
+			if (count < max_handles) handles[count++] = fds[i];
+			else { close(fds[i]); too_many = true; }
+		}
+	}
+	if (ret == 0 && count == 0)
+		return NEST_ERR_INVALID_CAP;       /* peer closed */
+	if (too_many || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+		for (unsigned i = 0; i < count; i++)
+			close(handles[i]);
+		return NEST_ERR_MSG_TOO_LARGE;
+	}
+	*len = (size_t)ret;
+	*handle_count = count;
+	return NEST_OK;
+}
+
+enum nest_error plat_recv(int channel, void *buf, size_t size, size_t *len,
+                          int *handles, unsigned max_handles, unsigned *handle_count)
+{
+	return receive(channel, buf, size, len, handles, max_handles, handle_count, 0);
+}
+
+enum nest_error plat_recv_nonblocking(int channel, void *buf, size_t size, size_t *len,
+                                      int *handles, unsigned max_handles,
+                                      unsigned *handle_count)
+{
+	return receive(channel, buf, size, len, handles, max_handles, handle_count,
+	               MSG_DONTWAIT);
+}
+
+void plat_close(int handle)
+{
+	if (handle >= 0)
+		close(handle);
+}
+
+enum nest_error plat_dup(int handle, int *copy)
+{
+	int fd = fcntl(handle, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0)
+		return errno == EBADF ? NEST_ERR_INVALID_CAP : NEST_ERR_OUT_OF_CAPS;
+	*copy = fd;
+	return NEST_OK;
+}
+
+enum nest_error plat_ident(int handle, uint64_t *ident)
+{
+	struct stat st;
+	if (fstat(handle, &st) < 0)
+		return NEST_ERR_INVALID_CAP;
+	*ident = (uint64_t)st.st_ino ^ ((uint64_t)st.st_dev << 48);
+	return NEST_OK;
+}

@@ -1,0 +1,69 @@
+/*
+ * \brief  Linux mapping of dataspaces (shared mappings of memfds)
+ *
+ * Only shared mappings of dataspaces are made here, so every page a
+ * component uses for its heap or stacks belongs to a dataspace that core
+ * charged to the component's RAM quota.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include <nest/platform.h>
+
+enum nest_error plat_map(int dataspace, size_t size, size_t offset, bool writable,
+                         bool executable, void **addr)
+{
+	int prot = PROT_READ | (writable ? PROT_WRITE : 0) | (executable ? PROT_EXEC : 0);
+	void *ptr = mmap(NULL, size, prot, MAP_SHARED, dataspace, (off_t)offset);
+	if (ptr == MAP_FAILED) {
+		if (errno == EBADF || errno == ENODEV || errno == EACCES || errno == EPERM)
+			return NEST_ERR_INVALID_CAP;
+		return errno == ENOMEM ? NEST_ERR_OUT_OF_RAM : NEST_ERR_INVALID_ARGS;
+	}
+	*addr = ptr;
+	return NEST_OK;
+}
+
+void plat_unmap(void *addr, size_t size)
+{
+	munmap(addr, size);
+}
+
+size_t plat_page_size(void)
+{
+	return 4096;
+}
+
+uint64_t plat_time_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+void plat_sleep_us(uint64_t us)
+{
+	struct timespec ts = { (time_t)(us / 1000000u), (long)(us % 1000000u) * 1000 };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+_Noreturn void plat_exit(int code)
+{
+	_exit(code);
+}
+
+void plat_console_write(const char *text, size_t len)
+{
+	while (len) {
+		ssize_t ret = write(2, text, len);
+		if (ret < 0 && errno == EINTR)
+			continue;
+		if (ret <= 0)
+			return;
+		text += ret;
+		len  -= (size_t)ret;
+	}
+}

@@ -1,0 +1,337 @@
+/*
+ * \brief  Unit test of RPC: marshalling, channels, capability passing, revocation
+ *
+ * The server runs in a forked process with its own entrypoint, as a real
+ * component would; the test process is the client.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <nest/entrypoint.h>
+#include <nest/platform.h>
+#include "tests/unit.h"
+
+#define TESTIF_ADD(IN, OUT)    IN(i32, a) IN(i32, b) OUT(i32, sum)
+#define TESTIF_ECHO(IN, OUT)   IN(bytes, in) OUT(bytes, out)
+#define TESTIF_CONCAT(IN, OUT) IN(str, a) IN(str, b) OUT(bytes, result) OUT(u64, len)
+#define TESTIF_MAKE(IN, OUT)   OUT(cap, object)
+#define TESTIF_REVOKE(IN, OUT) IN(cap, object)
+#define TESTIF_KEEP(IN, OUT)   IN(cap, a) IN(cap, b) IN(cap, c) IN(cap, d) OUT(u32, count)
+#define TESTIF_GIVE(IN, OUT)   OUT(cap, a) OUT(cap, b) OUT(cap, c) OUT(cap, d)
+#define TESTIF_SAME(IN, OUT)   IN(cap, a) IN(cap, b) OUT(u32, same)
+#define TESTIF_EXIT(IN, OUT)
+#define TESTIF_INTERFACE(RPC) \
+	RPC(testif, add, TESTIF_ADD) RPC(testif, echo, TESTIF_ECHO) \
+	RPC(testif, concat, TESTIF_CONCAT) RPC(testif, make, TESTIF_MAKE) \
+	RPC(testif, revoke, TESTIF_REVOKE) RPC(testif, keep, TESTIF_KEEP) \
+	RPC(testif, give, TESTIF_GIVE) RPC(testif, same, TESTIF_SAME) \
+	RPC(testif, exit, TESTIF_EXIT)
+
+NEST_RPC_INTERFACE(testif, TESTIF_INTERFACE)
+NEST_RPC_CLIENT(testif, TESTIF_INTERFACE)
+NEST_RPC_DISPATCH(testif, TESTIF_INTERFACE)
+
+enum { MAX_OBJECTS = 8 };
+
+struct testif_server {
+	struct nest_entrypoint *ep;
+	struct nest_rpc_object  object;
+	struct testif_server   *children[MAX_OBJECTS];
+	struct nest_cap         kept[4];
+};
+
+enum nest_error testif_serve_add(struct testif_server *s, int32_t a, int32_t b, int32_t *sum)
+{
+	(void)s;
+	*sum = a + b;
+	return NEST_OK;
+}
+
+enum nest_error testif_serve_echo(struct testif_server *s, struct nest_bytes in,
+                                  struct nest_bytes *out)
+{
+	(void)s;
+	if (in.len > out->capacity)
+		return NEST_ERR_MSG_TOO_LARGE;
+	memcpy(out->data, in.data, in.len);
+	out->len = in.len;
+	return NEST_OK;
+}
+
+enum nest_error testif_serve_concat(struct testif_server *s, const char *a, const char *b,
+                                    struct nest_bytes *result, uint64_t *len)
+{
+	(void)s;
+	size_t la = strlen(a), lb = strlen(b);
+	if (la + lb > result->capacity)
+		return NEST_ERR_MSG_TOO_LARGE;
+	memcpy(result->data, a, la);
+	memcpy((char *)result->data + la, b, lb);
+	result->len = la + lb;
+	*len = la + lb;
+	return NEST_OK;
+}
+
+enum nest_error testif_serve_make(struct testif_server *s, struct nest_cap *object)
+{
+	for (unsigned i = 0; i < MAX_OBJECTS; i++) {
+		if (s->children[i])
+			continue;
+		struct testif_server *c = calloc(1, sizeof(*c));
+		c->ep = s->ep;
+		nest_ep_manage(s->ep, &c->object, testif_dispatch, c);
+		s->children[i] = c;
+		*object = c->object.cap;
+		return NEST_OK;
+	}
+	return NEST_ERR_OUT_OF_CAPS;
+}
+
+enum nest_error testif_serve_revoke(struct testif_server *s, struct nest_cap object)
+{
+	struct nest_rpc_object *o = nest_ep_lookup(s->ep, object);
+	for (unsigned i = 0; o && i < MAX_OBJECTS; i++)
+		if (s->children[i] && &s->children[i]->object == o) {
+			nest_ep_dissolve(o);
+			free(s->children[i]);
+			s->children[i] = NULL;
+			return NEST_OK;
+		}
+	return NEST_ERR_NOT_FOUND;
+}
+
+enum nest_error testif_serve_keep(struct testif_server *s, struct nest_cap a, struct nest_cap b,
+                                  struct nest_cap c, struct nest_cap d, uint32_t *count)
+{
+	struct nest_cap in[4] = { a, b, c, d };
+	*count = 0;
+	for (unsigned i = 0; i < 4; i++) {
+		nest_cap_release(&s->kept[i]);
+		if (nest_cap_valid(in[i]) && nest_cap_copy(in[i], &s->kept[i]) == NEST_OK)
+			(*count)++;
+	}
+	return NEST_OK;
+}
+
+enum nest_error testif_serve_give(struct testif_server *s, struct nest_cap *a, struct nest_cap *b,
+                                  struct nest_cap *c, struct nest_cap *d)
+{
+	*a = s->kept[0]; *b = s->kept[1]; *c = s->kept[2]; *d = s->kept[3];
+	return NEST_OK;
+}
+
+enum nest_error testif_serve_same(struct testif_server *s, struct nest_cap a, struct nest_cap b,
+                                  uint32_t *same)
+{
+	(void)s;
+	*same = nest_cap_same(a, b);
+	return NEST_OK;
+}
+
+enum nest_error testif_serve_exit(struct testif_server *s)
+{
+	(void)s;
+	_exit(0);
+}
+
+/* forks a server; returns the client of its root object */
+static pid_t start_server(struct nest_client *client)
+{
+	int sv[2];
+	struct nest_cap cap;
+	pid_t pid;
+
+	plat_channel_pair(&sv[0], &sv[1]);
+	pid = fork();
+	if (pid == 0) {
+		static struct nest_entrypoint ep;
+		static struct testif_server root;
+		plat_close(sv[0]);
+		nest_ep_init(&ep);
+		root.ep = &ep;
+		nest_ep_manage(&ep, &root.object, testif_dispatch, &root);
+		int h = nest_cap_handle(root.object.cap);
+		plat_send(sv[1], "c", 1, &h, 1);
+		nest_ep_run(&ep);
+		_exit(0);
+	}
+	plat_close(sv[1]);
+	{
+		char c; size_t len; unsigned n = 0; int h = -1;
+		plat_recv(sv[0], &c, 1, &len, &h, 1, &n);
+		cap = nest_cap_from_handle(h);
+	}
+	plat_close(sv[0]);
+	nest_client_init(client, cap);
+	return pid;
+}
+
+static void stop_server(struct nest_client *client, pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	nest_client_fini(client);
+}
+
+UNIT_TEST(add_and_strings)
+{
+	struct nest_client c;
+	pid_t pid = start_server(&c);
+	int32_t sum = 0;
+	char buf[64];
+	struct nest_bytes out = { buf, 0, sizeof(buf) };
+	uint64_t len = 0;
+
+	CHECK_EQ_INT(testif_add(&c, 40, 2, &sum), NEST_OK);
+	CHECK_EQ_INT(sum, 42);
+	CHECK_EQ_INT(testif_add(&c, -7, 3, &sum), NEST_OK);
+	CHECK_EQ_INT(sum, -4);
+	CHECK_EQ_INT(testif_concat(&c, "capa", "bility", &out, &len), NEST_OK);
+	CHECK_EQ_INT(len, 10);
+	CHECK(out.len == 10 && memcmp(buf, "capability", 10) == 0);
+	stop_server(&c, pid);
+}
+
+UNIT_TEST(all_sizes_up_to_the_limit)
+{
+	struct nest_client c;
+	pid_t pid = start_server(&c);
+	static unsigned char in[NEST_MSG_MAX], out[NEST_MSG_MAX];
+	/* header (4) and length (4) leave NEST_MSG_MAX - 8 bytes of payload */
+	size_t limit = NEST_MSG_MAX - 8;
+	int bad = 0;
+
+	for (size_t i = 0; i < sizeof(in); i++)
+		in[i] = (unsigned char)(i * 7 + 3);
+	for (size_t size = 0; size <= limit; size += (size < 64 ? 1 : 61)) {
+		struct nest_bytes o = { out, 0, sizeof(out) };
+		if (testif_echo(&c, (struct nest_bytes){ in, size, size }, &o) != NEST_OK ||
+		    o.len != size || memcmp(in, out, size))
+			bad++;
+	}
+	{
+		struct nest_bytes o = { out, 0, sizeof(out) };
+		CHECK_EQ_INT(testif_echo(&c, (struct nest_bytes){ in, limit, limit }, &o), NEST_OK);
+		CHECK_EQ_INT(o.len, limit);
+		CHECK_EQ_INT(testif_echo(&c, (struct nest_bytes){ in, limit + 1, limit + 1 }, &o),
+		             NEST_ERR_MSG_TOO_LARGE);
+		/* a too-small result buffer at the client is an error, not an overflow */
+		struct nest_bytes small = { out, 0, 10 };
+		CHECK_EQ_INT(testif_echo(&c, (struct nest_bytes){ in, 11, 11 }, &small),
+		             NEST_ERR_MSG_TOO_LARGE);
+	}
+	CHECK_EQ_INT(bad, 0);
+	stop_server(&c, pid);
+}
+
+UNIT_TEST(four_caps_each_way_and_identity)
+{
+	struct nest_client c;
+	pid_t pid = start_server(&c);
+	struct nest_cap objs[4], back[4];
+	uint32_t count = 0, same = 0;
+
+	for (unsigned i = 0; i < 4; i++)
+		CHECK_EQ_INT(testif_make(&c, &objs[i]), NEST_OK);
+	CHECK_EQ_INT(testif_keep(&c, objs[0], objs[1], objs[2], objs[3], &count), NEST_OK);
+	CHECK_EQ_INT(count, 4);
+	CHECK_EQ_INT(testif_give(&c, &back[0], &back[1], &back[2], &back[3]), NEST_OK);
+	for (unsigned i = 0; i < 4; i++) {
+		CHECK(nest_cap_same(objs[i], back[i]));
+		CHECK(back[i].slot != objs[i].slot);
+	}
+	CHECK(!nest_cap_same(objs[0], objs[1]));
+	CHECK_EQ_INT(testif_same(&c, objs[2], back[2], &same), NEST_OK);
+	CHECK_EQ_INT(same, 1);
+	CHECK_EQ_INT(testif_same(&c, objs[2], objs[3], &same), NEST_OK);
+	CHECK_EQ_INT(same, 0);
+	/* a delegated capability works: call the object through the copy */
+	{
+		struct nest_client sub;
+		int32_t sum = 0;
+		nest_client_init(&sub, back[1]);
+		CHECK_EQ_INT(testif_add(&sub, 1, 2, &sum), NEST_OK);
+		CHECK_EQ_INT(sum, 3);
+		nest_client_fini(&sub);
+	}
+	for (unsigned i = 0; i < 4; i++) {
+		nest_cap_release(&objs[i]);
+		if (i != 1) nest_cap_release(&back[i]);
+	}
+	stop_server(&c, pid);
+}
+
+UNIT_TEST(revoked_and_closed_caps_fail)
+{
+	struct nest_client c, sub;
+	pid_t pid = start_server(&c);
+	struct nest_cap obj, copy;
+	int32_t sum = 0;
+
+	CHECK_EQ_INT(testif_make(&c, &obj), NEST_OK);
+	nest_cap_copy(obj, &copy);
+	nest_client_init(&sub, copy);
+	CHECK_EQ_INT(testif_add(&sub, 2, 2, &sum), NEST_OK);
+	CHECK_EQ_INT(testif_revoke(&c, obj), NEST_OK);
+	/* the bound channel is gone, and so is the object for new binds */
+	CHECK_EQ_INT(testif_add(&sub, 2, 2, &sum), NEST_ERR_INVALID_CAP);
+	CHECK_EQ_INT(testif_add(&sub, 2, 2, &sum), NEST_ERR_INVALID_CAP);
+	nest_client_fini(&sub);
+	nest_client_init(&sub, obj);
+	CHECK_EQ_INT(testif_add(&sub, 2, 2, &sum), NEST_ERR_INVALID_CAP);
+	nest_client_fini(&sub);
+	/* a closed (released) capability is invalid locally */
+	nest_client_init(&sub, NEST_CAP_INVALID);
+	CHECK_EQ_INT(testif_add(&sub, 1, 1, &sum), NEST_ERR_INVALID_CAP);
+	nest_client_fini(&sub);
+	/* a forged capability: a descriptor number that is not a socket we hold */
+	nest_client_init(&sub, nest_cap_from_handle(999));
+	CHECK_EQ_INT(testif_add(&sub, 1, 1, &sum), NEST_ERR_INVALID_CAP);
+	sub.cap = NEST_CAP_INVALID;
+	nest_client_fini(&sub);
+	stop_server(&c, pid);
+}
+
+UNIT_TEST(dead_server_returns_error)
+{
+	struct nest_client c, fresh;
+	pid_t pid = start_server(&c);
+	struct nest_cap obj, copy;
+	int32_t sum = 0;
+
+	CHECK_EQ_INT(testif_make(&c, &obj), NEST_OK);
+	nest_cap_copy(obj, &copy);
+	CHECK_EQ_INT(testif_add(&c, 1, 1, &sum), NEST_OK);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	CHECK_EQ_INT(testif_add(&c, 1, 1, &sum), NEST_ERR_INVALID_CAP);
+	nest_client_init(&fresh, copy);        /* never bound: bind must fail too */
+	CHECK_EQ_INT(testif_add(&fresh, 1, 1, &sum), NEST_ERR_INVALID_CAP);
+	nest_client_fini(&fresh);
+	nest_cap_release(&obj);
+	nest_client_fini(&c);
+}
+
+UNIT_TEST(signals_coalesce_and_are_not_lost)
+{
+	struct nest_entrypoint ep;
+	struct nest_signal_handler h;
+	uint64_t total = 0;
+	void handle(void *state, uint64_t count) { *(uint64_t *)state += count; }
+
+	CHECK_EQ_INT(nest_ep_init(&ep), NEST_OK);
+	CHECK_EQ_INT(nest_signal_handler_init(&ep, &h, handle, &total), NEST_OK);
+	for (int i = 0; i < 1000; i++)
+		nest_signal_submit(nest_signal_cap(&h), 1);
+	CHECK_EQ_INT(nest_ep_dispatch_one(&ep, 1000), NEST_OK);
+	CHECK_EQ_INT(total, 1000);
+	CHECK_EQ_INT(nest_ep_dispatch_one(&ep, 0), NEST_ERR_UNAVAILABLE);
+	nest_signal_submit(nest_signal_cap(&h), 5);
+	CHECK_EQ_INT(nest_ep_dispatch_one(&ep, 1000), NEST_OK);
+	CHECK_EQ_INT(total, 1005);
+	nest_ep_fini(&ep);
+}
+
+UNIT_MAIN()
