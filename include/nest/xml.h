@@ -29,7 +29,7 @@ struct nest_xml_node {
 };
 
 struct nest_xml_error {
-	unsigned line, column;  /* 1-based position of the offending character */
+	unsigned line, column;  /* 1-based position of the offending byte */
 	char     message[128];
 };
 
@@ -39,7 +39,6 @@ struct nest_xml_error {
  * NEST_XML_MAX_DEPTH deep and carry at most NEST_XML_MAX_ATTRS attributes.
  * Returns NEST_ERR_SYNTAX and fills 'error' (if not NULL) on failure.
  */
-
 enum nest_error nest_xml_parse(const char *text, size_t len,
                                struct nest_xml_node *root,
                                struct nest_xml_error *error);
@@ -56,7 +55,7 @@ bool nest_xml_next(const struct nest_xml_node *node, struct nest_xml_node *next)
 bool nest_xml_sub(const struct nest_xml_node *node, const char *type,
                   struct nest_xml_node *sub);
 
-/* next sibling of the same type as 'type' */
+/* next sibling of type 'type' */
 bool nest_xml_next_of_type(const struct nest_xml_node *node, const char *type,
                            struct nest_xml_node *next);
 

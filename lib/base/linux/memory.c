@@ -58,7 +58,7 @@ _Noreturn void plat_exit(int code)
 void plat_console_write(const char *text, size_t len)
 {
 	while (len) {
-		ssize_t ret = write(2, text, len);
+		ssize_t ret = write(1, text, len);
 		if (ret < 0 && errno == EINTR)
 			continue;
 		if (ret <= 0)

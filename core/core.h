@@ -1,0 +1,110 @@
+/*
+ * \brief  Core's state: its services, the PDs, and the sessions it serves
+ *
+ * Core is the root of the component tree and the only process with ambient
+ * authority. It offers PD, ROM, LOG and CPU sessions to its one child, init,
+ * and contains no policy: it neither routes nor decides, it accounts.
+ */
+#ifndef NEST_CORE_H
+#define NEST_CORE_H
+
+#include <nest/entrypoint.h>
+#include <nest/session/pd.h>
+#include "core/linux/sandbox.h"
+#include "lib/base/linux/startup_handles.h"
+
+enum { LABEL_MAX = 160, SESSION_RAM_MIN = 4096, SESSION_CAPS_MIN = 1 };
+
+struct account {
+	uint64_t ram_quota, ram_used;
+	uint64_t cap_quota, cap_used;
+};
+
+struct dataspace {
+	uint64_t          ident;
+	int               fd;
+	size_t            size;
+	struct dataspace *next;
+};
+
+struct core;
+
+struct pd_server {
+	struct nest_rpc_object object;
+	struct core       *core;
+	char               label[LABEL_MAX];
+	struct account     account;
+	struct pd_server  *ref;             /* receives the quota back on close */
+	struct dataspace  *dataspaces;
+	enum nest_pd_state state;
+	struct process     process;
+	struct nest_io_handler end_watch;   /* the process has ended */
+	int                exit_code, signal;
+	struct fault_report report;
+	int                have_report;
+	struct nest_cap    exit_sigh;
+	struct pd_server  *next;
+};
+
+enum core_service { SERVICE_PD, SERVICE_ROM, SERVICE_LOG, SERVICE_CPU, SERVICE_COUNT };
+
+/* a session at core, requested by init through core's parent interface */
+struct core_session {
+	enum core_service    service;
+	char                 label[LABEL_MAX];
+	uint64_t             ram_donated, caps_donated;
+	struct pd_server    *payer;
+	struct nest_rpc_object *object;
+	void                *server;        /* the service's own session state */
+	struct core_session *next;
+};
+
+struct parent_server {
+	struct nest_rpc_object object;
+	struct core          *core;
+};
+
+struct core {
+	struct nest_entrypoint ep;
+	struct sandbox       sandbox;
+	struct boot_module  *modules;
+	unsigned             module_count;
+	struct pd_server    *pds;
+	struct pd_server    *init_pd;
+	struct parent_server init_parent;
+	struct core_session *sessions;
+	int                  init_exit_code;
+	int                  init_reported_exit;
+};
+
+/* diagnostics of core itself, "[core] ..." */
+void core_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void core_log_line(const char *label, const char *text);
+
+/* accounts */
+enum nest_error account_withdraw(struct account *a, uint64_t ram, uint64_t caps);
+void            account_deposit(struct account *a, uint64_t ram, uint64_t caps);
+
+/* PD service */
+struct pd_server *pd_create(struct core *core, const char *label, struct pd_server *ref);
+void              pd_destroy(struct pd_server *pd);
+struct pd_server *pd_lookup(struct core *core, struct nest_cap cap);
+const struct boot_module *core_module(struct core *core, const char *name);
+const struct boot_module *core_module_by_cap(struct core *core, struct nest_cap cap);
+
+/* sessions of the other services; each returns its RPC object */
+enum nest_error rom_session_create(struct core *core, const char *label, void **server,
+                                   struct nest_rpc_object **object);
+void            rom_session_destroy(void *server);
+enum nest_error log_session_create(struct core *core, const char *label, void **server,
+                                   struct nest_rpc_object **object);
+void            log_session_destroy(void *server);
+enum nest_error cpu_session_create(struct core *core, const char *label, void **server,
+                                   struct nest_rpc_object **object);
+void            cpu_session_destroy(void *server);
+
+/* core's side of init's parent interface */
+enum nest_error core_parent_init(struct core *core);
+void            core_close_all_sessions(struct core *core);
+
+#endif

@@ -1,0 +1,63 @@
+/*
+ * \brief  Core's Linux platform: sandboxed processes, RAM and ROM memfds
+ *
+ * Everything core needs from Linux beyond messages and wait sets is here,
+ * so that core's services stay free of system calls.
+ */
+#ifndef NEST_CORE_LINUX_SANDBOX_H
+#define NEST_CORE_LINUX_SANDBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <nest/error.h>
+
+struct sandbox {
+	bool namespaces;               /* a shared set of empty namespaces exists */
+	int  ns_user, ns_mnt, ns_net, ns_ipc, ns_uts;
+	char why_not[128];             /* why namespaces are unavailable */
+};
+
+struct process {
+	int pid;
+	int pidfd;                     /* readable once the process has ended */
+	int fault_channel;             /* core's end: fault reports arrive here */
+};
+
+struct process_end {
+	bool     signalled;
+	int      code;                 /* exit code or signal number */
+};
+
+enum nest_error sandbox_init(struct sandbox *sb);
+void            sandbox_fini(struct sandbox *sb);
+
+/* start binary (a ROM memfd) sandboxed, with its parent and PD capabilities */
+enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
+                              int parent_cap, int pd_cap, struct process *process);
+void            sandbox_kill(struct process *process);
+/* NEST_ERR_UNAVAILABLE while the process still runs */
+enum nest_error sandbox_reap(struct process *process, struct process_end *end);
+void            sandbox_release(struct process *process);
+
+/* installed in the new process before exec */
+int sandbox_install_filter(int self_pid);
+
+/* RAM: a memfd that cannot grow; truncated on free so no mapping outlives it */
+enum nest_error ram_memfd_create(size_t size, int *fd);
+void            ram_memfd_revoke(int fd);
+/* ROM: a memfd with the content, sealed against writes and resizing */
+enum nest_error rom_memfd_create(const void *content, size_t size, const char *name, int *fd);
+
+/* boot modules: every regular file of a directory */
+struct boot_module { char name[64]; int fd; size_t size; const char *content; };
+enum nest_error boot_modules_load(const char *dir, struct boot_module **modules,
+                                  unsigned *count, char *error, size_t error_size);
+
+/* signal names for fault reports */
+const char *signal_name(int signal);
+
+/* raise the descriptor limit of core itself */
+void core_raise_fd_limit(void);
+
+#endif

@@ -1,0 +1,166 @@
+/*
+ * \brief  The seccomp filter every component runs under
+ *
+ * Installed by core in the new process before exec, so the sandbox never
+ * depends on the component's cooperation. It allows only what the component
+ * runtime needs: messages over the descriptors it holds, its wait set and
+ * signal counters, shared mappings of dataspaces, time, and leaving. No
+ * open, socket (other than AF_UNIX pairs), connect, kill, ptrace, fork or
+ * memfd. execveat is allowed once: for the binary at STARTUP_BINARY, a
+ * descriptor number that cannot exist after exec. Anonymous shared memory is
+ * refused, so memory outside dataspaces is bounded by RLIMIT_DATA.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "core/linux/sandbox.h"
+#include "lib/base/linux/startup_handles.h"
+
+enum { MAX_INSNS = 256 };
+
+struct filter { struct sock_filter insn[MAX_INSNS]; unsigned count; };
+
+#define RET(v)  BPF_STMT(BPF_RET | BPF_K, (v))
+#define ALLOW   SECCOMP_RET_ALLOW
+#define DENY    (SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA))
+#define ARG_LO(n) (offsetof(struct seccomp_data, args) + 8 * (n))
+#define ARG_HI(n) (offsetof(struct seccomp_data, args) + 8 * (n) + 4)
+
+static void emit(struct filter *f, struct sock_filter insn)
+{
+	if (f->count < MAX_INSNS)
+		f->insn[f->count++] = insn;
+}
+
+static void load(struct filter *f, unsigned offset)
+{
+	emit(f, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offset));
+}
+
+/* 'if syscall == nr then (the next 'len' instructions) else skip them' */
+static void rule(struct filter *f, unsigned nr, unsigned len)
+{
+	load(f, offsetof(struct seccomp_data, nr));
+	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, len));
+}
+
+static void allow(struct filter *f, unsigned nr)
+{
+	rule(f, nr, 1);
+	emit(f, (struct sock_filter)RET(ALLOW));
+}
+
+/* allow nr if (arg & mask) == value, else deny */
+static void allow_if(struct filter *f, unsigned nr, unsigned offset, unsigned mask,
+                     unsigned value)
+{
+	rule(f, nr, 5);
+	load(f, offset);
+	emit(f, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, mask));
+	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, value, 0, 1));
+	emit(f, (struct sock_filter)RET(ALLOW));
+	emit(f, (struct sock_filter)RET(DENY));
+}
+
+/* allow fcntl only for descriptor flags and duplication */
+static void allow_fcntl(struct filter *f)
+{
+	static const unsigned cmds[] = { F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL };
+	unsigned n = sizeof(cmds) / sizeof(cmds[0]);
+	rule(f, SYS_fcntl, 3 + n);
+	load(f, ARG_LO(1));
+	for (unsigned i = 0; i < n; i++)
+		emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, cmds[i], n - i, 0));
+	emit(f, (struct sock_filter)RET(DENY));
+	emit(f, (struct sock_filter)RET(ALLOW));
+}
+
+static void allow_execveat_of_binary(struct filter *f)
+{
+	rule(f, SYS_execveat, 6);
+	load(f, ARG_LO(0));
+	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, STARTUP_BINARY, 0, 3));
+	load(f, ARG_LO(4));
+	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AT_EMPTY_PATH, 0, 1));
+	emit(f, (struct sock_filter)RET(ALLOW));
+	emit(f, (struct sock_filter)RET(DENY));
+}
+
+/* anonymous mappings only private (bounded by RLIMIT_DATA), never shared */
+static void allow_mmap(struct filter *f)
+{
+	rule(f, SYS_mmap, 8);
+	load(f, ARG_LO(3));
+	emit(f, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, MAP_ANONYMOUS));
+	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 3, 0));
+	load(f, ARG_LO(3));
+	emit(f, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, MAP_TYPE));
+	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, MAP_PRIVATE, 0, 1));
+	emit(f, (struct sock_filter)RET(ALLOW));
+	emit(f, (struct sock_filter)RET(DENY));
+}
+
+/* reading limits is fine, changing them is not: new_limit must be NULL */
+static void allow_prlimit_read(struct filter *f)
+{
+	rule(f, SYS_prlimit64, 6);
+	load(f, ARG_LO(2));
+	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 3));
+	load(f, ARG_HI(2));
+	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1));
+	emit(f, (struct sock_filter)RET(ALLOW));
+	emit(f, (struct sock_filter)RET(DENY));
+}
+
+int sandbox_install_filter(int self_pid)
+{
+	static const unsigned plain[] = {
+		SYS_read, SYS_write, SYS_close, SYS_fstat, SYS_newfstatat, SYS_lseek,
+		SYS_mprotect, SYS_munmap, SYS_brk, SYS_madvise,
+		SYS_rt_sigaction, SYS_rt_sigprocmask, SYS_rt_sigreturn, SYS_sigaltstack,
+		SYS_sendmsg, SYS_recvmsg, SYS_sendto, SYS_recvfrom, SYS_shutdown,
+		SYS_epoll_create1, SYS_epoll_ctl, SYS_epoll_wait, SYS_epoll_pwait,
+		SYS_eventfd2, SYS_ppoll, SYS_poll,
+		SYS_clock_gettime, SYS_clock_nanosleep, SYS_nanosleep, SYS_gettimeofday,
+		SYS_getpid, SYS_gettid, SYS_getppid, SYS_getuid, SYS_getgid, SYS_geteuid, SYS_getegid,
+		SYS_exit, SYS_exit_group, SYS_arch_prctl, SYS_set_tid_address,
+		SYS_set_robust_list, SYS_rseq, SYS_getrandom, SYS_sched_yield, SYS_futex,
+		SYS_uname,
+	};
+	struct filter f = { .count = 0 };
+	struct sock_fprog prog;
+
+	load(&f, offsetof(struct seccomp_data, arch));
+	emit(&f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0));
+	emit(&f, (struct sock_filter)RET(SECCOMP_RET_KILL_PROCESS));
+	load(&f, offsetof(struct seccomp_data, nr));
+	emit(&f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1));
+	emit(&f, (struct sock_filter)RET(SECCOMP_RET_KILL_PROCESS));     /* x32 ABI */
+
+	for (unsigned i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+		allow(&f, plain[i]);
+	allow_fcntl(&f);
+	allow_mmap(&f);
+	allow_prlimit_read(&f);
+	allow_execveat_of_binary(&f);
+	allow_if(&f, SYS_socketpair, ARG_LO(0), 0xffffffff, AF_UNIX);
+	allow_if(&f, SYS_tgkill, ARG_LO(0), 0xffffffff, (unsigned)self_pid);
+	emit(&f, (struct sock_filter)RET(DENY));
+
+	if (f.count >= MAX_INSNS)
+		return -1;
+	prog.len    = (unsigned short)f.count;
+	prog.filter = f.insn;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -1;
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+}

@@ -1,0 +1,289 @@
+/*
+ * \brief  Starting components as sandboxed Linux processes
+ *
+ * Namespaces are made once, by a short-lived helper that unshares user,
+ * mount, network, IPC and UTS namespaces and pivots into an empty read-only
+ * tmpfs; core keeps their descriptors, and every component joins them with
+ * setns (a fresh network namespace per component would cost a millisecond
+ * or more). Each component gets a PID namespace of its own, so it is PID 1
+ * and can name no other process. The process is cloned with CLONE_VM and
+ * CLONE_VFORK, which costs no copy of core's address space, and inside it
+ * core drops to an unprivileged user, closes every descriptor but the
+ * component's own, sets resource limits, installs the seccomp filter and
+ * execs the binary straight from its ROM memfd.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "core/linux/sandbox.h"
+#include "lib/base/linux/startup_handles.h"
+
+enum {
+	COMPONENT_UID   = 1,          /* inside the namespace; nobody outside */
+	OUTSIDE_UID     = 65534,
+	DATA_LIMIT      = 8 << 20,    /* memory outside dataspaces: data, bss, brk */
+	STACK_LIMIT     = 1 << 20,
+	SPAWN_STACK     = 64 * 1024,
+};
+
+static void write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (write(fd, text, strlen(text)) < 0) { /* reported by the later setns */ }
+		close(fd);
+	}
+}
+
+/* the helper: new namespaces with an empty root, then wait to be released */
+static void namespace_holder(int ready, int release)
+{
+	char c = 0;
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS))
+		_exit(1);
+	if (write(ready, &c, 1) != 1 || read(release, &c, 1) != 1)   /* maps written */
+		_exit(2);
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("nest", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0555") ||
+	    chdir("/tmp") || syscall(SYS_pivot_root, ".", ".") || umount2(".", MNT_DETACH) ||
+	    chdir("/"))
+		_exit(3);
+	mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+	      NULL);
+	sethostname("nest", 4);
+	if (write(ready, &c, 1) != 1)
+		_exit(4);
+	if (read(release, &c, 1) < 0) { /* core is done with us */ }
+	_exit(0);
+}
+
+enum nest_error sandbox_init(struct sandbox *sb)
+{
+	static const char *const ns[] = { "user", "mnt", "net", "ipc", "uts" };
+	int *fds[] = { &sb->ns_user, &sb->ns_mnt, &sb->ns_net, &sb->ns_ipc, &sb->ns_uts };
+	int ready[2], release[2], status;
+	char path[64], c;
+	pid_t pid;
+	bool ok = true;
+
+	sb->namespaces = false;
+	for (unsigned i = 0; i < 5; i++)
+		*fds[i] = -1;
+	if (pipe2(ready, O_CLOEXEC) || pipe2(release, O_CLOEXEC))
+		return NEST_ERR_IO;
+	pid = fork();
+	if (pid == 0) {
+		close(ready[0]);
+		close(release[1]);
+		namespace_holder(ready[1], release[0]);
+	}
+	close(ready[1]);
+	close(release[0]);
+	if (pid < 0 || read(ready[0], &c, 1) != 1) {
+		ok = false;
+	} else {
+		snprintf(path, sizeof(path), "/proc/%d/uid_map", pid);
+		write_file(path, "0 0 1\n1 65534 1\n");
+		snprintf(path, sizeof(path), "/proc/%d/gid_map", pid);
+		write_file(path, "0 0 1\n1 65534 1\n");
+		ok = write(release[1], &c, 1) == 1 && read(ready[0], &c, 1) == 1;
+		for (unsigned i = 0; ok && i < 5; i++) {
+			snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, ns[i]);
+			*fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+			ok = *fds[i] >= 0;
+		}
+	}
+	close(release[1]);
+	close(ready[0]);
+	if (pid > 0) {
+		waitpid(pid, &status, 0);
+		if (ok && (!WIFEXITED(status) || WEXITSTATUS(status)))
+			ok = false;
+		if (!ok)
+			snprintf(sb->why_not, sizeof(sb->why_not),
+			         "namespace helper failed (status %d)", status);
+	} else {
+		snprintf(sb->why_not, sizeof(sb->why_not), "fork: %s", strerror(errno));
+	}
+	if (!ok) {
+		sandbox_fini(sb);
+		return NEST_ERR_UNAVAILABLE;
+	}
+	sb->namespaces = true;
+	return NEST_OK;
+}
+
+void sandbox_fini(struct sandbox *sb)
+{
+	int *fds[] = { &sb->ns_user, &sb->ns_mnt, &sb->ns_net, &sb->ns_ipc, &sb->ns_uts };
+	for (unsigned i = 0; i < 5; i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+	sb->namespaces = false;
+}
+
+struct spawn_args {
+	struct sandbox *sb;
+	int             handles[4];     /* parent, pd, fault, binary */
+	const char     *name;
+	int             error;          /* errno of the failing step, seen by core */
+	int             step;
+};
+
+static int fail(struct spawn_args *a, int step)
+{
+	a->step  = step;
+	a->error = errno;
+	return 127;
+}
+
+/* runs in the new process, sharing core's memory until exec (CLONE_VFORK) */
+static int spawn_child(void *arg)
+{
+	struct spawn_args *a = arg;
+	static const int targets[4] = { STARTUP_PARENT, STARTUP_PD, STARTUP_FAULT, STARTUP_BINARY };
+	int high[4];
+	char *argv[2] = { (char *)a->name, NULL };
+	char *envp[1] = { NULL };
+	struct rlimit files = { STARTUP_BINARY, STARTUP_BINARY };
+	struct rlimit data  = { DATA_LIMIT, DATA_LIMIT };
+	struct rlimit stack = { STACK_LIMIT, STACK_LIMIT };
+	struct rlimit none  = { 0, 0 };
+
+	if (a->sb->namespaces) {
+		if (setns(a->sb->ns_user, CLONE_NEWUSER)) return fail(a, 1);
+		if (setns(a->sb->ns_mnt, CLONE_NEWNS))    return fail(a, 2);
+		if (setns(a->sb->ns_net, CLONE_NEWNET))   return fail(a, 3);
+		if (setns(a->sb->ns_ipc, CLONE_NEWIPC))   return fail(a, 4);
+		if (setns(a->sb->ns_uts, CLONE_NEWUTS))   return fail(a, 5);
+		if (chdir("/"))                           return fail(a, 6);
+		if (setgroups(0, NULL))                   return fail(a, 7);
+		if (setresgid(COMPONENT_UID, COMPONENT_UID, COMPONENT_UID)) return fail(a, 8);
+		if (setresuid(COMPONENT_UID, COMPONENT_UID, COMPONENT_UID)) return fail(a, 9);
+	} else {
+		if (setresgid(OUTSIDE_UID, OUTSIDE_UID, OUTSIDE_UID)) return fail(a, 8);
+		if (setresuid(OUTSIDE_UID, OUTSIDE_UID, OUTSIDE_UID)) return fail(a, 9);
+	}
+	/* move the handles above every target first, so none overwrites another */
+	for (int i = 0; i < 4; i++)
+		if ((high[i] = fcntl(a->handles[i], F_DUPFD, STARTUP_BINARY + 1)) < 0)
+			return fail(a, 10);
+	for (int i = 0; i < 4; i++)
+		if (dup3(high[i], targets[i], i == 3 ? O_CLOEXEC : 0) < 0)
+			return fail(a, 11);
+	if (close_range(0, STARTUP_PARENT - 1, 0) ||
+	    close_range(STARTUP_FAULT + 1, STARTUP_BINARY - 1, 0) ||
+	    close_range(STARTUP_BINARY + 1, ~0U, 0))
+		return fail(a, 12);
+	if (setrlimit(RLIMIT_NOFILE, &files) || setrlimit(RLIMIT_DATA, &data) ||
+	    setrlimit(RLIMIT_STACK, &stack) || setrlimit(RLIMIT_CORE, &none) ||
+	    setrlimit(RLIMIT_FSIZE, &none) || setrlimit(RLIMIT_MEMLOCK, &none))
+		return fail(a, 13);
+	setsid();
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
+		return fail(a, 14);
+	if (sandbox_install_filter((int)getpid()))
+		return fail(a, 15);
+	syscall(SYS_execveat, STARTUP_BINARY, "", argv, envp, AT_EMPTY_PATH);
+	return fail(a, 16);
+}
+
+enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
+                              int parent_cap, int pd_cap, struct process *process)
+{
+	static char stack[SPAWN_STACK] __attribute__((aligned(16)));
+	struct spawn_args a = { .sb = sb, .name = name, .error = 0, .step = 0 };
+	int fault[2], pidfd = -1, flags, status;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fault))
+		return NEST_ERR_OUT_OF_CAPS;
+	a.handles[0] = parent_cap;
+	a.handles[1] = pd_cap;
+	a.handles[2] = fault[1];
+	a.handles[3] = binary;
+	flags = CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD | (sb->namespaces ? CLONE_NEWPID : 0);
+	pid = clone(spawn_child, stack + sizeof(stack), flags, &a, &pidfd);
+	close(fault[1]);
+	if (pid < 0 || a.step) {
+		if (pid > 0) {
+			waitpid(pid, &status, 0);
+			close(pidfd);
+		}
+		close(fault[0]);
+		errno = a.error;
+		return NEST_ERR_IO;
+	}
+	process->pid           = pid;
+	process->pidfd         = pidfd;
+	process->fault_channel = fault[0];
+	return NEST_OK;
+}
+
+void sandbox_kill(struct process *process)
+{
+	if (process->pidfd >= 0)
+		syscall(SYS_pidfd_send_signal, process->pidfd, SIGKILL, NULL, 0);
+}
+
+enum nest_error sandbox_reap(struct process *process, struct process_end *end)
+{
+	siginfo_t info;
+	memset(&info, 0, sizeof(info));
+	if (waitid(P_PIDFD, (id_t)process->pidfd, &info, WEXITED | WNOHANG) < 0)
+		return NEST_ERR_IO;
+	if (info.si_pid == 0)
+		return NEST_ERR_UNAVAILABLE;
+	end->signalled = info.si_code == CLD_KILLED || info.si_code == CLD_DUMPED;
+	end->code      = info.si_status;
+	return NEST_OK;
+}
+
+void sandbox_release(struct process *process)
+{
+	if (process->pidfd >= 0)
+		close(process->pidfd);
+	if (process->fault_channel >= 0)
+		close(process->fault_channel);
+	process->pidfd = process->fault_channel = -1;
+	process->pid = 0;
+}
+
+const char *signal_name(int signal)
+{
+	switch (signal) {
+	case SIGSEGV: return "SIGSEGV";
+	case SIGBUS:  return "SIGBUS";
+	case SIGILL:  return "SIGILL";
+	case SIGFPE:  return "SIGFPE";
+	case SIGABRT: return "SIGABRT";
+	case SIGTRAP: return "SIGTRAP";
+	case SIGSYS:  return "SIGSYS";
+	case SIGKILL: return "SIGKILL";
+	case SIGTERM: return "SIGTERM";
+	default:      return "signal";
+	}
+}
+
+void core_raise_fd_limit(void)
+{
+	struct rlimit limit;
+	if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+		limit.rlim_cur = limit.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &limit);
+	}
+}

@@ -1,0 +1,116 @@
+/*
+ * \brief  Core: boots the system from a directory of boot modules
+ *
+ * Usage: core [--ram SIZE] [--caps N] BOOT_DIR
+ *
+ * Every regular file of BOOT_DIR becomes a ROM module. The module "config"
+ * (init's configuration) must be well-formed XML and "init" must exist;
+ * otherwise core refuses to boot and names the file, line and problem. Core
+ * then starts init with all RAM and capabilities as its quota, serves it,
+ * and exits with init's exit value when init ends.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <nest/xml.h>
+#include <nest/session_args.h>
+#include "core/core.h"
+
+enum { DEFAULT_RAM = 1024u << 20, DEFAULT_CAPS = 100000 };
+
+static int usage(void)
+{
+	core_log("usage: core [--ram SIZE] [--caps N] BOOT_DIR");
+	return 2;
+}
+
+static int parse_size(const char *text, uint64_t *value)
+{
+	char args[96];
+	snprintf(args, sizeof(args), "v=%s", text);
+	return nest_args_u64(args, "v", value) == NEST_OK;
+}
+
+static int check_modules(struct core *core, const char *dir)
+{
+	const struct boot_module *config = core_module(core, "config");
+	struct nest_xml_node root;
+	struct nest_xml_error error;
+
+	if (!core_module(core, "init")) {
+		core_log("%s/init: missing boot module (the init binary)", dir);
+		return 0;
+	}
+	if (!config) {
+		core_log("%s/config: missing boot module (init's configuration)", dir);
+		return 0;
+	}
+	if (nest_xml_parse(config->content, config->size, &root, &error)) {
+		core_log("%s/config:%u:%u: %s", dir, error.line, error.column, error.message);
+		return 0;
+	}
+	if (!nest_xml_has_type(&root, "config")) {
+		core_log("%s/config:%u:1: top-level node must be <config>", dir,
+		         nest_xml_line(&root, config->content));
+		return 0;
+	}
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	static struct core core;
+	uint64_t ram = DEFAULT_RAM, caps = DEFAULT_CAPS;
+	const char *dir = NULL;
+	char error[512];
+	struct nest_cap binary;
+	int code;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--ram") == 0 && i + 1 < argc) {
+			if (!parse_size(argv[++i], &ram)) return usage();
+		} else if (strcmp(argv[i], "--caps") == 0 && i + 1 < argc) {
+			if (!parse_size(argv[++i], &caps)) return usage();
+		} else if (!dir && argv[i][0] != '-') {
+			dir = argv[i];
+		} else {
+			return usage();
+		}
+	}
+	if (!dir)
+		return usage();
+
+	core_raise_fd_limit();
+	if (boot_modules_load(dir, &core.modules, &core.module_count, error, sizeof(error))) {
+		core_log("%s", error);
+		return 2;
+	}
+	if (!check_modules(&core, dir))
+		return 2;
+	if (sandbox_init(&core.sandbox))
+		core_log("warning: no namespaces (%s); components run under seccomp and "
+		         "resource limits only", core.sandbox.why_not);
+	if (nest_ep_init(&core.ep) || core_parent_init(&core))
+		return 3;
+
+	core.init_pd = pd_create(&core, "init", NULL);
+	if (!core.init_pd)
+		return 3;
+	core.init_pd->account.ram_quota = ram;
+	core.init_pd->account.cap_quota = caps;
+	binary = nest_cap_from_handle(core_module(&core, "init")->fd);
+	if (pd_serve_start(core.init_pd, binary, core.init_parent.object.cap, "init"))
+		return 3;
+
+	nest_ep_run(&core.ep);
+
+	if (core.init_pd->state == NEST_PD_FAULTED)
+		code = 128 + core.init_pd->signal;
+	else
+		code = core.init_reported_exit ? core.init_exit_code : core.init_pd->exit_code;
+	core_close_all_sessions(&core);
+	pd_destroy(core.init_pd);
+	nest_ep_fini(&core.ep);
+	sandbox_fini(&core.sandbox);
+	return code;
+}

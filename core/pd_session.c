@@ -1,0 +1,281 @@
+/*
+ * \brief  Core's PD service: quota accounts, RAM dataspaces, processes
+ *
+ * A PD's RAM quota bounds the dataspaces it may allocate; each dataspace
+ * also costs one capability. Quota moves only by transfer_quota, invoked by
+ * the holder of the source PD's capability. When a PD's process ends, its
+ * dataspaces are freed at once: the PD's whole quota is then available for
+ * its parent to take back.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <nest/platform.h>
+#include <nest/session/pd.h>
+#include "core/core.h"
+
+NEST_RPC_DISPATCH(pd, PD_INTERFACE)
+
+enum { RAM_ALLOC_MAX = 1u << 30 };
+
+enum nest_error account_withdraw(struct account *a, uint64_t ram, uint64_t caps)
+{
+	if (a->ram_quota - a->ram_used < ram)
+		return NEST_ERR_OUT_OF_RAM;
+	if (a->cap_quota - a->cap_used < caps)
+		return NEST_ERR_OUT_OF_CAPS;
+	a->ram_quota -= ram;
+	a->cap_quota -= caps;
+	return NEST_OK;
+}
+
+void account_deposit(struct account *a, uint64_t ram, uint64_t caps)
+{
+	a->ram_quota += ram;
+	a->cap_quota += caps;
+}
+
+struct pd_server *pd_lookup(struct core *core, struct nest_cap cap)
+{
+	struct nest_rpc_object *o = nest_ep_lookup(&core->ep, cap);
+	for (struct pd_server *pd = core->pds; o && pd; pd = pd->next)
+		if (&pd->object == o)
+			return pd;
+	return NULL;
+}
+
+static struct dataspace **dataspace_find(struct pd_server *pd, struct nest_cap cap)
+{
+	uint64_t ident;
+	if (nest_cap_ident(cap, &ident))
+		return NULL;
+	for (struct dataspace **d = &pd->dataspaces; *d; d = &(*d)->next)
+		if ((*d)->ident == ident)
+			return d;
+	return NULL;
+}
+
+static void dataspace_free(struct pd_server *pd, struct dataspace **link)
+{
+	struct dataspace *ds = *link;
+	*link = ds->next;
+	ram_memfd_revoke(ds->fd);
+	pd->account.ram_used -= ds->size;
+	pd->account.cap_used -= 1;
+	free(ds);
+}
+
+static void free_all_ram(struct pd_server *pd)
+{
+	while (pd->dataspaces)
+		dataspace_free(pd, &pd->dataspaces);
+}
+
+enum nest_error pd_serve_alloc_ram(struct pd_server *pd, uint64_t size, struct nest_cap *out)
+{
+	uint64_t page = plat_page_size();
+	struct dataspace *ds;
+	struct account *a = &pd->account;
+	enum nest_error err;
+
+	if (size == 0 || size > RAM_ALLOC_MAX)
+		return NEST_ERR_INVALID_ARGS;
+	size = (size + page - 1) / page * page;
+	if (a->ram_quota - a->ram_used < size)
+		return NEST_ERR_OUT_OF_RAM;
+	if (a->cap_quota - a->cap_used < 1)
+		return NEST_ERR_OUT_OF_CAPS;
+	if (!(ds = calloc(1, sizeof(*ds))))
+		return NEST_ERR_OUT_OF_RAM;
+	err = ram_memfd_create(size, &ds->fd);
+	if (!err)
+		err = plat_ident(ds->fd, &ds->ident);
+	if (err) {
+		if (ds->fd > 0) plat_close(ds->fd);
+		free(ds);
+		return err;
+	}
+	ds->size = size;
+	ds->next = pd->dataspaces;
+	pd->dataspaces = ds;
+	a->ram_used += size;
+	a->cap_used += 1;
+	*out = nest_cap_from_handle(ds->fd);
+	return NEST_OK;
+}
+
+enum nest_error pd_serve_free_ram(struct pd_server *pd, struct nest_cap cap)
+{
+	struct dataspace **link = dataspace_find(pd, cap);
+	if (!link)
+		return NEST_ERR_INVALID_CAP;
+	dataspace_free(pd, link);
+	return NEST_OK;
+}
+
+enum nest_error pd_serve_dataspace_size(struct pd_server *pd, struct nest_cap cap, uint64_t *size)
+{
+	struct dataspace **link = dataspace_find(pd, cap);
+	const struct boot_module *m;
+	if (link) {
+		*size = (*link)->size;
+		return NEST_OK;
+	}
+	if ((m = core_module_by_cap(pd->core, cap))) {
+		*size = m->size;
+		return NEST_OK;
+	}
+	return NEST_ERR_INVALID_CAP;
+}
+
+enum nest_error pd_serve_transfer_quota(struct pd_server *pd, struct nest_cap to_cap,
+                                        uint64_t ram, uint64_t caps)
+{
+	struct pd_server *to = pd_lookup(pd->core, to_cap);
+	enum nest_error err;
+	if (!to)
+		return NEST_ERR_INVALID_CAP;
+	if (to == pd)
+		return NEST_OK;
+	err = account_withdraw(&pd->account, ram, caps);
+	if (err)
+		return err;
+	account_deposit(&to->account, ram, caps);
+	return NEST_OK;
+}
+
+enum nest_error pd_serve_quota(struct pd_server *pd, uint64_t *ram_quota, uint64_t *ram_used,
+                               uint64_t *cap_quota, uint64_t *cap_used)
+{
+	*ram_quota = pd->account.ram_quota;
+	*ram_used  = pd->account.ram_used;
+	*cap_quota = pd->account.cap_quota;
+	*cap_used  = pd->account.cap_used;
+	return NEST_OK;
+}
+
+static void process_ended(void *state)
+{
+	struct pd_server *pd = state;
+	struct process_end end;
+	size_t len;
+	unsigned count;
+	int handle;
+
+	if (sandbox_reap(&pd->process, &end))
+		return;
+	nest_io_handler_fini(&pd->core->ep, &pd->end_watch);
+	pd->have_report = plat_recv_nonblocking(pd->process.fault_channel, &pd->report,
+	                                        sizeof(pd->report), &len, &handle, 1, &count) == NEST_OK
+	                  && count == 0 && len == sizeof(pd->report);
+	sandbox_release(&pd->process);
+	free_all_ram(pd);
+	pd->exit_code = end.signalled ? 0 : end.code;
+	pd->signal    = end.signalled ? end.code : 0;
+	pd->state     = end.signalled && pd->state != NEST_PD_EXITED ? NEST_PD_FAULTED : NEST_PD_EXITED;
+	if (pd->state == NEST_PD_FAULTED && pd->signal != 9) {
+		int sig = pd->have_report ? pd->report.signal : pd->signal;
+		core_log("%s: killed by %s (signal %d), fault address 0x%llx, ip 0x%llx",
+		         pd->label, signal_name(sig), sig,
+		         pd->have_report ? pd->report.addr : 0ull,
+		         pd->have_report ? pd->report.ip : 0ull);
+	}
+	if (pd->state == NEST_PD_FAULTED && pd->have_report)
+		pd->signal = pd->report.signal;
+	nest_signal_submit(pd->exit_sigh, 1);
+	if (pd == pd->core->init_pd)
+		nest_ep_stop(&pd->core->ep);
+}
+
+enum nest_error pd_serve_start(struct pd_server *pd, struct nest_cap binary,
+                               struct nest_cap parent, const char *name)
+{
+	const struct boot_module *m = core_module_by_cap(pd->core, binary);
+	enum nest_error err;
+
+	if (pd->state != NEST_PD_IDLE)
+		return NEST_ERR_EXISTS;
+	if (!m)
+		return NEST_ERR_INVALID_CAP;
+	if (!nest_cap_valid(parent))
+		return NEST_ERR_INVALID_CAP;
+	err = sandbox_spawn(&pd->core->sandbox, m->fd, name, nest_cap_handle(parent),
+	                    nest_cap_handle(pd->object.cap), &pd->process);
+	if (err) {
+		core_log("%s: cannot start '%s': %s", pd->label, m->name, nest_error_name(err));
+		return err;
+	}
+	err = nest_io_handler_init(&pd->core->ep, &pd->end_watch, pd->process.pidfd,
+	                           process_ended, pd);
+	if (err) {
+		sandbox_kill(&pd->process);
+		return err;
+	}
+	pd->state = NEST_PD_RUNNING;
+	return NEST_OK;
+}
+
+enum nest_error pd_serve_stop(struct pd_server *pd)
+{
+	if (pd->state != NEST_PD_RUNNING)
+		return NEST_OK;
+	pd->state = NEST_PD_EXITED;          /* a kill by the parent is no fault */
+	sandbox_kill(&pd->process);
+	for (unsigned tries = 0; pd->process.pidfd >= 0 && tries < 10000; tries++) {
+		process_ended(pd);
+		if (pd->process.pidfd >= 0)
+			plat_sleep_us(100);
+	}
+	return pd->process.pidfd < 0 ? NEST_OK : NEST_ERR_IO;
+}
+
+enum nest_error pd_serve_exit_sigh(struct pd_server *pd, struct nest_cap context)
+{
+	nest_cap_release(&pd->exit_sigh);
+	return nest_cap_valid(context) ? nest_cap_copy(context, &pd->exit_sigh) : NEST_OK;
+}
+
+enum nest_error pd_serve_exit_state(struct pd_server *pd, uint32_t *state, int32_t *exit_code,
+                                    uint32_t *signal, uint64_t *fault_addr)
+{
+	*state      = pd->state;
+	*exit_code  = pd->exit_code;
+	*signal     = (uint32_t)pd->signal;
+	*fault_addr = pd->have_report ? pd->report.addr : 0;
+	return NEST_OK;
+}
+
+struct pd_server *pd_create(struct core *core, const char *label, struct pd_server *ref)
+{
+	struct pd_server *pd = calloc(1, sizeof(*pd));
+	if (!pd)
+		return NULL;
+	pd->core = core;
+	pd->ref  = ref;
+	pd->process.pidfd = pd->process.fault_channel = -1;
+	snprintf(pd->label, sizeof(pd->label), "%s", label);
+	if (nest_ep_manage(&core->ep, &pd->object, pd_dispatch, pd)) {
+		free(pd);
+		return NULL;
+	}
+	pd->next  = core->pds;
+	core->pds = pd;
+	return pd;
+}
+
+void pd_destroy(struct pd_server *pd)
+{
+	pd_serve_stop(pd);
+	free_all_ram(pd);
+	if (pd->ref)
+		account_deposit(&pd->ref->account, pd->account.ram_quota, pd->account.cap_quota);
+	for (struct pd_server **p = &pd->core->pds; *p; p = &(*p)->next)
+		if (*p == pd) {
+			*p = pd->next;
+			break;
+		}
+	nest_ep_dissolve(&pd->object);
+	nest_cap_release(&pd->exit_sigh);
+	free(pd);
+}

@@ -1,0 +1,53 @@
+/*
+ * \brief  The environment of a component: what it holds when it starts
+ *
+ * A component is a program that defines component_construct(). The runtime
+ * calls it with the environment, then serves the entrypoint until the
+ * component exits. Everything the component can reach comes through env:
+ * its parent, its PD (RAM), its LOG, and what its parent routes to it.
+ */
+#ifndef NEST_ENV_H
+#define NEST_ENV_H
+
+#include <stdarg.h>
+#include <nest/entrypoint.h>
+
+struct nest_env {
+	struct nest_entrypoint ep;
+	struct nest_client     parent;
+	struct nest_client     pd;        /* the component's own PD session */
+	struct nest_client     log;       /* its LOG session, opened at start */
+	const char            *name;      /* as given by the parent, for diagnostics */
+};
+
+/* defined by every component */
+void component_construct(struct nest_env *env);
+
+/* one line (or several, split at '\n') to the component's LOG session */
+void nest_log(struct nest_env *env, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void nest_vlog(struct nest_env *env, const char *fmt, va_list args);
+
+/* sessions through the parent; args as "label=\"x\", ram_quota=8K, cap_quota=2" */
+enum nest_error nest_env_session(struct nest_env *env, const char *service,
+                                 const char *args, struct nest_cap *session);
+enum nest_error nest_env_close(struct nest_env *env, struct nest_cap session);
+enum nest_error nest_env_announce(struct nest_env *env, const char *service,
+                                  struct nest_cap root);
+
+/* RAM from the component's own PD, charged to its quota */
+enum nest_error nest_env_alloc_ram(struct nest_env *env, size_t size, struct nest_cap *ds);
+enum nest_error nest_env_attach(struct nest_env *env, struct nest_cap ds, size_t size,
+                                bool writable, void **addr);
+
+/* tell the parent and leave; never returns */
+_Noreturn void nest_env_exit(struct nest_env *env, int code);
+
+/* startup of the runtime, implemented by the platform part of lib/component */
+struct nest_startup { struct nest_cap parent, pd; const char *name; };
+enum nest_error nest_platform_startup(struct nest_startup *startup, int argc, char **argv);
+
+/* the heap (malloc and friends) over dataspaces of the PD */
+void nest_heap_init(struct nest_client *pd);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * \brief  PD session: a protection domain, its RAM and capability quota
+ *
+ * Core's PD session accounts everything a component owns. RAM dataspaces are
+ * charged to the session's RAM quota and one capability each. Quota moves
+ * between PDs only by transfer_quota, invoked by whoever holds both PD
+ * capabilities (normally the parent). start() turns the PD into a running,
+ * sandboxed process executing a ROM dataspace; stop() ends the process and
+ * frees its RAM, so that its parent can take back every donation.
+ */
+#ifndef NEST_SESSION_PD_H
+#define NEST_SESSION_PD_H
+
+#include <nest/rpc.h>
+
+enum nest_pd_state { NEST_PD_IDLE, NEST_PD_RUNNING, NEST_PD_EXITED, NEST_PD_FAULTED };
+
+#define PD_ALLOC_RAM(IN, OUT)      IN(u64, size) OUT(cap, dataspace)
+#define PD_FREE_RAM(IN, OUT)       IN(cap, dataspace)
+#define PD_DATASPACE_SIZE(IN, OUT) IN(cap, dataspace) OUT(u64, size)
+#define PD_TRANSFER_QUOTA(IN, OUT) IN(cap, to_pd) IN(u64, ram) IN(u64, caps)
+#define PD_QUOTA(IN, OUT)          OUT(u64, ram_quota) OUT(u64, ram_used) \
+                                   OUT(u64, cap_quota) OUT(u64, cap_used)
+#define PD_START(IN, OUT)          IN(cap, binary) IN(cap, parent) IN(str, name)
+#define PD_STOP(IN, OUT)
+#define PD_EXIT_SIGH(IN, OUT)      IN(cap, context)
+#define PD_EXIT_STATE(IN, OUT)     OUT(u32, state) OUT(i32, exit_code) OUT(u32, signal) \
+                                   OUT(u64, fault_addr)
+
+#define PD_INTERFACE(RPC) \
+	RPC(pd, alloc_ram, PD_ALLOC_RAM) RPC(pd, free_ram, PD_FREE_RAM) \
+	RPC(pd, dataspace_size, PD_DATASPACE_SIZE) \
+	RPC(pd, transfer_quota, PD_TRANSFER_QUOTA) RPC(pd, quota, PD_QUOTA) \
+	RPC(pd, start, PD_START) RPC(pd, stop, PD_STOP) RPC(pd, exit_sigh, PD_EXIT_SIGH) \
+	RPC(pd, exit_state, PD_EXIT_STATE)
+
+NEST_RPC_INTERFACE(pd, PD_INTERFACE)
+
+#endif

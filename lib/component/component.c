@@ -1,0 +1,102 @@
+/*
+ * \brief  Component runtime: start-up, environment, log and exit
+ *
+ * The runtime owns the one environment of the component (malloc, which has
+ * no context argument, reaches the PD through it). It opens the LOG session
+ * before component_construct runs, so every component can log from its
+ * first line, and serves the entrypoint afterwards.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <nest/env.h>
+#include <nest/platform.h>
+#include <nest/session/log.h>
+#include <nest/session/parent.h>
+#include <nest/session/pd.h>
+
+enum { LOG_SESSION_RAM = 4096, LOG_LINE_MAX = 1000 };
+
+void nest_vlog(struct nest_env *env, const char *fmt, va_list args)
+{
+	char text[LOG_LINE_MAX];
+	char *line = text;
+
+	vsnprintf(text, sizeof(text), fmt, args);
+	while (line) {
+		char *newline = strchr(line, '\n');
+		if (newline)
+			*newline = 0;
+		if (*line || !newline)
+			log_write(&env->log, line);
+		line = newline ? newline + 1 : NULL;
+	}
+}
+
+void nest_log(struct nest_env *env, const char *fmt, ...)
+{
+	va_list args;
+	va_start(args, fmt);
+	nest_vlog(env, fmt, args);
+	va_end(args);
+}
+
+enum nest_error nest_env_session(struct nest_env *env, const char *service,
+                                 const char *args, struct nest_cap *session)
+{
+	return parent_session(&env->parent, service, args, session);
+}
+
+enum nest_error nest_env_close(struct nest_env *env, struct nest_cap session)
+{
+	return parent_close(&env->parent, session);
+}
+
+enum nest_error nest_env_announce(struct nest_env *env, const char *service,
+                                  struct nest_cap root)
+{
+	return parent_announce(&env->parent, service, root);
+}
+
+enum nest_error nest_env_alloc_ram(struct nest_env *env, size_t size, struct nest_cap *ds)
+{
+	return pd_alloc_ram(&env->pd, size, ds);
+}
+
+enum nest_error nest_env_attach(struct nest_env *env, struct nest_cap ds, size_t size,
+                                bool writable, void **addr)
+{
+	(void)env;
+	if (!nest_cap_valid(ds))
+		return NEST_ERR_INVALID_CAP;
+	return plat_map(nest_cap_handle(ds), size, 0, writable, false, addr);
+}
+
+_Noreturn void nest_env_exit(struct nest_env *env, int code)
+{
+	parent_exit(&env->parent, code);
+	plat_exit(code);
+}
+
+int main(int argc, char **argv)
+{
+	static struct nest_env env;
+	struct nest_startup startup;
+	struct nest_cap log = NEST_CAP_INVALID;
+	char args[64];
+
+	if (nest_platform_startup(&startup, argc, argv))
+		plat_exit(125);
+	env.name = startup.name;
+	nest_client_init(&env.parent, startup.parent);
+	nest_client_init(&env.pd, startup.pd);
+	nest_heap_init(&env.pd);
+	if (nest_ep_init(&env.ep))
+		plat_exit(124);
+	snprintf(args, sizeof(args), "ram_quota=%u, cap_quota=1", LOG_SESSION_RAM);
+	nest_env_session(&env, "LOG", args, &log);
+	nest_client_init(&env.log, log);
+
+	component_construct(&env);
+	nest_ep_run(&env.ep);
+	nest_env_exit(&env, 0);
+}

@@ -1,0 +1,264 @@
+/*
+ * \brief  The component heap: malloc and friends over RAM dataspaces
+ *
+ * Every byte a component allocates comes from a dataspace of its own PD,
+ * charged to its RAM quota by core. When the quota is exhausted, malloc
+ * returns NULL; the component never gets memory its parent did not grant.
+ * Small blocks come from size classes carved out of 256 KiB chunks; blocks
+ * larger than the largest class get a dataspace of their own, returned to
+ * core on free. Components are single-threaded, so no locking is needed.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <nest/env.h>
+#include <nest/platform.h>
+#include <nest/session/pd.h>
+
+enum {
+	HEADER      = 16,
+	MIN_CLASS   = 5,                 /* 32 bytes */
+	MAX_CLASS   = 16,                /* 64 KiB */
+	CLASSES     = MAX_CLASS - MIN_CLASS + 1,
+	CHUNK_SIZE  = 256 * 1024,
+	BOOT_SIZE   = 32 * 1024,         /* before the PD session is known */
+	MAGIC_SMALL = 0x4e455354,        /* "NEST" */
+	MAGIC_LARGE = 0x4c415247,        /* "LARG" */
+	MAGIC_ALIGN = 0x414c4e47,        /* "ALNG": points back to the real block */
+};
+
+struct block {                           /* precedes every allocation */
+	uint32_t magic;
+	uint32_t class_or_slot;          /* size class, or capability slot of a large block */
+	uint64_t size;                   /* usable size; offset back for MAGIC_ALIGN */
+};
+
+struct free_block { struct free_block *next; };
+
+struct heap {
+	struct nest_client *pd;
+	struct free_block  *free[CLASSES];
+	unsigned char      *chunk_pos, *chunk_end;
+	unsigned char       boot[BOOT_SIZE] __attribute__((aligned(16)));
+	int                 boot_used;
+};
+
+static struct heap heap;
+
+void nest_heap_init(struct nest_client *pd)
+{
+	heap.pd = pd;
+}
+
+static enum nest_error map_dataspace(size_t size, struct nest_cap *ds, void **addr)
+{
+	enum nest_error err;
+	if (!heap.pd)
+		return NEST_ERR_OUT_OF_RAM;
+	err = pd_alloc_ram(heap.pd, size, ds);
+	if (err)
+		return err;
+	err = plat_map(nest_cap_handle(*ds), size, 0, true, false, addr);
+	if (err) {
+		pd_free_ram(heap.pd, *ds);
+		nest_cap_release(ds);
+	}
+	return err;
+}
+
+static int size_class(size_t size)
+{
+	int c = MIN_CLASS;
+	while (c <= MAX_CLASS && ((size_t)1 << c) < size + HEADER)
+		c++;
+	return c;
+}
+
+static void *refill(size_t bytes)
+{
+	if (!heap.boot_used && bytes <= BOOT_SIZE && !heap.pd) {
+		heap.boot_used = 1;
+		heap.chunk_pos = heap.boot;
+		heap.chunk_end = heap.boot + BOOT_SIZE;
+	} else {
+		struct nest_cap ds;
+		void *addr;
+		if (map_dataspace(CHUNK_SIZE, &ds, &addr))
+			return NULL;
+		nest_cap_release(&ds);   /* chunks stay for the component's lifetime */
+		heap.chunk_pos = addr;
+		heap.chunk_end = (unsigned char *)addr + CHUNK_SIZE;
+	}
+	return heap.chunk_pos;
+}
+
+static void *alloc_small(int c)
+{
+	size_t bytes = (size_t)1 << c;
+	struct free_block *f = heap.free[c - MIN_CLASS];
+	struct block *b;
+
+	if (f) {
+		heap.free[c - MIN_CLASS] = f->next;
+		b = (struct block *)f;
+	} else {
+		if ((size_t)(heap.chunk_end - heap.chunk_pos) < bytes && !refill(bytes))
+			return NULL;
+		b = (struct block *)heap.chunk_pos;
+		heap.chunk_pos += bytes;
+	}
+	b->magic         = MAGIC_SMALL;
+	b->class_or_slot = (uint32_t)c;
+	b->size          = bytes - HEADER;
+	return (unsigned char *)b + HEADER;
+}
+
+static void *alloc_large(size_t size)
+{
+	size_t page = plat_page_size();
+	size_t bytes = (size + HEADER + page - 1) / page * page;
+	struct nest_cap ds;
+	struct block *b;
+
+	if (size > SIZE_MAX / 2 || map_dataspace(bytes, &ds, (void **)&b))
+		return NULL;
+	b->magic         = MAGIC_LARGE;
+	b->class_or_slot = (uint32_t)ds.slot;
+	b->size          = bytes - HEADER;
+	return (unsigned char *)b + HEADER;
+}
+
+static struct block *block_of(void *ptr)
+{
+	struct block *b = (struct block *)((unsigned char *)ptr - HEADER);
+	if (b->magic == MAGIC_ALIGN)
+		b = (struct block *)((unsigned char *)b - b->size);
+	return b;
+}
+
+/* malloc, calloc and realloc call this, not malloc: the compiler would turn
+ * malloc followed by memset into a call of calloc, which would recurse */
+static void *heap_alloc(size_t size)
+{
+	int c = size_class(size);
+	void *ptr = c <= MAX_CLASS ? alloc_small(c) : alloc_large(size);
+	if (!ptr)
+		errno = ENOMEM;
+	return ptr;
+}
+
+void *malloc(size_t size)
+{
+	return heap_alloc(size);
+}
+
+void free(void *ptr)
+{
+	struct block *b;
+	if (!ptr)
+		return;
+	b = block_of(ptr);
+	if (b->magic == MAGIC_SMALL) {
+		struct free_block *f = (struct free_block *)b;
+		int c = (int)b->class_or_slot;
+		f->next = heap.free[c - MIN_CLASS];
+		heap.free[c - MIN_CLASS] = f;
+	} else if (b->magic == MAGIC_LARGE) {
+		struct nest_cap ds = { (int)b->class_or_slot };
+		size_t bytes = b->size + HEADER;
+		plat_unmap(b, bytes);
+		pd_free_ram(heap.pd, ds);
+		nest_cap_release(&ds);
+	}
+}
+
+void *calloc(size_t count, size_t size)
+{
+	void *ptr;
+	if (size && count > SIZE_MAX / size) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	ptr = heap_alloc(count * size);
+	if (ptr)
+		memset(ptr, 0, count * size);   /* recycled small blocks are not zeroed */
+	return ptr;
+}
+
+size_t malloc_usable_size(void *ptr)
+{
+	struct block *b;
+	if (!ptr)
+		return 0;
+	b = (struct block *)((unsigned char *)ptr - HEADER);
+	if (b->magic == MAGIC_ALIGN)
+		return block_of(ptr)->size - b->size;
+	return b->size;
+}
+
+void *realloc(void *ptr, size_t size)
+{
+	size_t old;
+	void *fresh;
+	if (!ptr)
+		return heap_alloc(size);
+	if (!size) {
+		free(ptr);
+		return NULL;
+	}
+	old = malloc_usable_size(ptr);
+	if (size <= old)
+		return ptr;
+	fresh = heap_alloc(size);
+	if (fresh) {
+		memcpy(fresh, ptr, old);
+		free(ptr);
+	}
+	return fresh;
+}
+
+int posix_memalign(void **out, size_t align, size_t size)
+{
+	unsigned char *raw, *user;
+	struct block *marker;
+
+	if (align < sizeof(void *) || (align & (align - 1)))
+		return EINVAL;
+	if (align <= HEADER) {
+		*out = heap_alloc(size);
+		return *out ? 0 : ENOMEM;
+	}
+	if (size > SIZE_MAX - align - HEADER)
+		return ENOMEM;
+	raw = heap_alloc(size + align + HEADER);
+	if (!raw)
+		return ENOMEM;
+	user = (unsigned char *)(((uintptr_t)raw + HEADER + align - 1) & ~(uintptr_t)(align - 1));
+	marker = (struct block *)(user - HEADER);
+	marker->magic = MAGIC_ALIGN;
+	marker->size  = (uint64_t)((unsigned char *)marker - (raw - HEADER));
+	*out = user;
+	return 0;
+}
+
+void *aligned_alloc(size_t align, size_t size)
+{
+	void *ptr = NULL;
+	return posix_memalign(&ptr, align, size) ? NULL : ptr;
+}
+
+void *memalign(size_t align, size_t size)
+{
+	return aligned_alloc(align, size);
+}
+
+void *valloc(size_t size)
+{
+	return aligned_alloc(plat_page_size(), size);
+}
+
+void *pvalloc(size_t size)
+{
+	size_t page = plat_page_size();
+	return aligned_alloc(page, (size + page - 1) / page * page);
+}
