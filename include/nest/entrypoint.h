@@ -51,11 +51,14 @@ struct nest_io_handler {
 
 struct nest_entrypoint {
 	int                     waitset;
+	uint64_t                next_serial;
+	struct nest_channel    *deferred;       /* channels waiting for a deferred reply */
 	struct nest_rpc_object *objects;
 	struct nest_signal_handler *handlers;
 	int                     stop;           /* nest_ep_run returns when set */
 	struct nest_channel    *serving;        /* channel of the call being served */
 	int                     serving_orphaned; /* its object was dissolved meanwhile */
+	int                     serving_deferred; /* its handler deferred the reply */
 	struct nest_msg         msg;            /* buffer of the call being served */
 };
 
@@ -74,6 +77,10 @@ enum nest_error nest_ep_manage(struct nest_entrypoint *ep, struct nest_rpc_objec
                                nest_dispatch_fn dispatch, void *state);
 /* revoke: every copy of obj->cap stops working */
 void nest_ep_dissolve(struct nest_rpc_object *obj);
+
+/* inside a handler: do not reply now; the caller stays blocked until
+ * nest_ep_reply. Returns NEST_ERR_UNAVAILABLE outside a handler. */
+enum nest_error nest_ep_defer(struct nest_entrypoint *ep, struct nest_reply *reply);
 
 /* the object of this entrypoint that cap refers to, or NULL */
 struct nest_rpc_object *nest_ep_lookup(struct nest_entrypoint *ep, struct nest_cap cap);

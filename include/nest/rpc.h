@@ -42,6 +42,16 @@ enum nest_error nest_client_call(struct nest_client *client, struct nest_msg *ms
 
 typedef enum nest_error (*nest_dispatch_fn)(void *state, struct nest_msg *msg);
 
+struct nest_entrypoint;
+struct nest_channel;
+
+/* names a call whose reply a handler deferred with nest_ep_defer */
+struct nest_reply { struct nest_channel *channel; uint64_t serial; };
+
+/* send the reply for a deferred call; NEST_ERR_INVALID_CAP if the caller is gone */
+enum nest_error nest_ep_reply(struct nest_entrypoint *ep, struct nest_reply reply,
+                              struct nest_msg *msg);
+
 /* helpers used by the generated code, per argument kind */
 #define NEST_RPC_LOCAL_i32(n)   int32_t  n = 0;
 #define NEST_RPC_LOCAL_u32(n)   uint32_t n = 0;
@@ -95,6 +105,7 @@ static inline void nest_arg_drop_cap(struct nest_cap *v) { nest_cap_release(v); 
 	struct iface##_server; \
 	LIST(NEST_RPC_CLIENT_PROTO) \
 	LIST(NEST_RPC_SERVER_PROTO) \
+	LIST(NEST_RPC_REPLY_PROTO) \
 	enum nest_error iface##_dispatch(void *server, struct nest_msg *msg);
 
 #define NEST_RPC_CLIENT_DEF(iface, name, P) \
@@ -117,6 +128,27 @@ static inline void nest_arg_drop_cap(struct nest_cap *v) { nest_cap_release(v); 
 
 #define NEST_RPC_CLIENT(iface, LIST) LIST(NEST_RPC_CLIENT_DEF)
 
+/* the reply of a deferred call: iface_reply_name(ep, reply, status, outs...) */
+#define NEST_RPC_PARAM_VALUE(type, n) , nest_arg_##type n
+#define NEST_RPC_PUT_VALUE(type, n)   nest_msg_put_##type(&msg, n);
+
+#define NEST_RPC_REPLY_PROTO(iface, name, P) \
+	enum nest_error iface##_reply_##name(struct nest_entrypoint *ep, struct nest_reply *reply, \
+	                                     enum nest_error status \
+	                                     P(NEST_RPC_NOTHING, NEST_RPC_PARAM_VALUE));
+
+#define NEST_RPC_REPLY_DEF(iface, name, P) \
+	enum nest_error iface##_reply_##name(struct nest_entrypoint *ep, struct nest_reply *reply, \
+	                                     enum nest_error status \
+	                                     P(NEST_RPC_NOTHING, NEST_RPC_PARAM_VALUE)) \
+	{ \
+		struct nest_msg msg; \
+		nest_msg_start(&msg, status); \
+		if (!status) { P(NEST_RPC_NOTHING, NEST_RPC_PUT_VALUE) } \
+		if (msg.error) nest_msg_start(&msg, msg.error); \
+		return nest_ep_reply(ep, *reply, &msg); \
+	}
+
 #define NEST_RPC_DISPATCH_CASE(iface, name, P) \
 	case iface##_op_##name: { \
 		P(NEST_RPC_SERVER_LOCAL, NEST_RPC_SERVER_LOCAL) \
@@ -133,6 +165,7 @@ static inline void nest_arg_drop_cap(struct nest_cap *v) { nest_cap_release(v); 
 	}
 
 #define NEST_RPC_DISPATCH(iface, LIST) \
+	LIST(NEST_RPC_REPLY_DEF) \
 	enum nest_error iface##_dispatch(void *object, struct nest_msg *msg) \
 	{ \
 		struct iface##_server *server = object; \

@@ -16,7 +16,19 @@ struct nest_channel {
 	int                     fd;
 	struct nest_rpc_object *obj;
 	struct nest_channel    *next;
+	uint64_t                serial;         /* of the deferred call, 0 if none */
+	struct nest_channel    *next_deferred;
 };
+
+static void deferred_remove(struct nest_entrypoint *ep, struct nest_channel *channel)
+{
+	for (struct nest_channel **c = &ep->deferred; *c; c = &(*c)->next_deferred)
+		if (*c == channel) {
+			*c = channel->next_deferred;
+			break;
+		}
+	channel->serial = 0;
+}
 
 enum nest_error nest_ep_init(struct nest_entrypoint *ep)
 {
@@ -25,6 +37,9 @@ enum nest_error nest_ep_init(struct nest_entrypoint *ep)
 	ep->stop     = 0;
 	ep->serving  = NULL;
 	ep->serving_orphaned = 0;
+	ep->serving_deferred = 0;
+	ep->deferred = NULL;
+	ep->next_serial = 1;
 	return plat_waitset_create(&ep->waitset);
 }
 
@@ -42,6 +57,8 @@ static void channel_close(struct nest_channel *channel)
 {
 	struct nest_entrypoint *ep = channel->obj->ep;
 	plat_waitset_remove(ep->waitset, channel->fd);
+	if (channel->serial)
+		deferred_remove(ep, channel);
 	if (ep->serving == channel) {          /* reply still to be sent */
 		ep->serving_orphaned = 1;
 		return;
@@ -142,6 +159,7 @@ static void handle_bind(struct nest_rpc_object *obj)
 	channel->source.kind = NEST_WAIT_CALL;
 	channel->fd          = fd;
 	channel->obj         = obj;
+	channel->serial      = 0;
 	if (plat_waitset_add(obj->ep->waitset, fd, &channel->source)) {
 		plat_close(fd);
 		free(channel);
@@ -183,11 +201,16 @@ static void handle_call(struct nest_entrypoint *ep, struct nest_channel *channel
 		msg->error = NEST_OK;
 		ep->serving = channel;
 		ep->serving_orphaned = 0;
+		ep->serving_deferred = 0;
 		err = channel->obj->dispatch(channel->obj->state, msg);
 		ep->serving = NULL;
 		if (err) {
 			nest_msg_release_caps(msg);
 			nest_msg_start(msg, err);
+		}
+		if (ep->serving_deferred && !ep->serving_orphaned) {
+			msg->cap_count = 0;      /* the reply comes later */
+			return;
 		}
 	}
 	for (unsigned i = 0; i < msg->cap_count; i++)
@@ -199,6 +222,35 @@ static void handle_call(struct nest_entrypoint *ep, struct nest_channel *channel
 		plat_close(fd);
 		free(channel);
 	}
+}
+
+enum nest_error nest_ep_defer(struct nest_entrypoint *ep, struct nest_reply *reply)
+{
+	struct nest_channel *channel = ep->serving;
+	if (!channel || ep->serving_orphaned)
+		return NEST_ERR_UNAVAILABLE;
+	channel->serial        = ep->next_serial++;
+	channel->next_deferred = ep->deferred;
+	ep->deferred           = channel;
+	ep->serving_deferred   = 1;
+	reply->channel = channel;
+	reply->serial  = channel->serial;
+	return NEST_OK;
+}
+
+enum nest_error nest_ep_reply(struct nest_entrypoint *ep, struct nest_reply reply,
+                              struct nest_msg *msg)
+{
+	int handles[NEST_MSG_MAX_CAPS];
+	for (struct nest_channel *c = ep->deferred; c; c = c->next_deferred) {
+		if (c != reply.channel || c->serial != reply.serial)
+			continue;
+		deferred_remove(ep, c);
+		for (unsigned i = 0; i < msg->cap_count; i++)
+			handles[i] = nest_cap_handle(msg->caps[i]);
+		return plat_send(c->fd, msg->data, msg->len, handles, msg->cap_count);
+	}
+	return NEST_ERR_INVALID_CAP;
 }
 
 static void handle_signal(struct nest_signal_handler *h)

@@ -1,0 +1,126 @@
+/*
+ * \brief  The sandbox library: children, their sessions, and routing
+ *
+ * Init is a thin program around this library, so that nested runtimes
+ * (a nested init, the loader) can host children with the same policy. The
+ * library starts the children of a <config>, serves each child's parent
+ * interface, routes every session request by the child's <route> and the
+ * <default-route>, moves the donated quota from client to server, and, when
+ * a child ends, closes its sessions newest first and reverts every
+ * donation, so that its parent's quota is whole again.
+ */
+#ifndef NEST_INIT_SANDBOX_H
+#define NEST_INIT_SANDBOX_H
+
+#include <nest/env.h>
+#include <nest/xml.h>
+
+enum {
+	NAME_LEN      = 64,
+	SERVICE_LEN   = 32,
+	LABEL_LEN     = 160,
+	ARGS_LEN      = 512,
+	MAX_PROVIDES  = 8,
+	MAX_PARENT_SERVICES = 16,
+};
+
+struct sandbox;
+struct child;
+
+struct parent_server {                     /* the parent capability of one child */
+	struct nest_rpc_object object;
+	struct child          *child;
+};
+
+struct service {                           /* announced by a child */
+	char            name[SERVICE_LEN];
+	struct child   *server;
+	struct nest_client root;
+	struct service *next;
+};
+
+enum route_kind { ROUTE_PARENT, ROUTE_CHILD };
+
+struct route {
+	enum route_kind kind;
+	struct child   *server;                /* ROUTE_CHILD */
+};
+
+struct session {                           /* requested by a child, routed by init */
+	struct child   *client;
+	char            service[SERVICE_LEN];
+	char            label[LABEL_LEN];
+	struct route    route;
+	struct nest_cap cap;                   /* init's copy, to close it */
+	uint64_t        ram, caps;             /* donated by the client */
+	struct session *next;                  /* in the client's list, newest first */
+};
+
+struct pending_request {                   /* waits for its server to announce */
+	struct child   *client;
+	char            service[SERVICE_LEN];
+	char            args[ARGS_LEN];
+	struct nest_reply reply;
+	struct pending_request *next;
+};
+
+enum child_state { CHILD_RUNNING, CHILD_EXITED, CHILD_DESTROYED };
+
+struct child {
+	struct sandbox        *sandbox;
+	char                   name[NAME_LEN];
+	char                   binary[NAME_LEN];
+	uint64_t               ram, caps;      /* assigned by the config */
+	char                  *start_xml;      /* own copy of the start node */
+	struct nest_xml_node   start;
+	int                    exit_propagate;
+	char                   provides[MAX_PROVIDES][SERVICE_LEN];
+	unsigned               provides_count;
+	struct parent_server   parent;
+	struct nest_client     pd;             /* its PD session at core */
+	struct nest_cap        pd_session;     /* the same, to close it */
+	struct nest_cap        binary_session; /* ROM session of its binary */
+	uint64_t               env_ram, env_caps; /* donated for PD and ROM */
+	struct nest_signal_handler exit_handler;
+	struct session        *sessions;
+	enum child_state       state;
+	int                    exit_code;
+	struct child          *next;
+};
+
+struct sandbox {
+	struct nest_env       *env;
+	char                  *config_xml;     /* own copy of the config */
+	struct nest_xml_node   config;
+	char                   parent_provides[MAX_PARENT_SERVICES][SERVICE_LEN];
+	unsigned               parent_provides_count;
+	struct child          *children;
+	struct service        *services;
+	struct pending_request *pending;
+	struct nest_signal_handler sweep;      /* destroys exited children */
+	int                    verbose;
+};
+
+void sandbox_init(struct sandbox *sb, struct nest_env *env);
+/* starts the children of config; NEST_ERR_SYNTAX with a logged message
+ * naming the line if the config is not valid init configuration */
+enum nest_error sandbox_apply_config(struct sandbox *sb, const char *text, size_t len);
+
+/* child life cycle (child.c) */
+struct child   *child_create(struct sandbox *sb, const struct nest_xml_node *start);
+void            child_destroy(struct child *child);
+struct child   *child_by_name(struct sandbox *sb, const char *name);
+int             child_provides(const struct child *child, const char *service);
+
+/* routing (route.c) */
+enum nest_error route_session(struct sandbox *sb, struct child *client, const char *service,
+                              const char *label, struct route *route);
+
+/* sessions (session.c) */
+enum nest_error session_create(struct child *client, const char *service, const char *args,
+                               struct nest_cap *cap);
+void            session_close(struct session *s);
+void            sessions_retry_pending(struct sandbox *sb);
+void            sessions_of_server_closed(struct child *server);
+
+#endif
