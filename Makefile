@@ -15,8 +15,8 @@ RUNTIME_SRC := $(filter-out %_test.c,$(wildcard lib/component/*.c lib/component/
 CORE_SRC    := $(filter-out %_test.c,$(wildcard core/*.c core/linux/*.c))
 INIT_SRC    := $(filter-out %_test.c,$(wildcard init/*.c init/sandbox/*.c))
 
-# every folder under apps/ and tests/ with C files is a component of that name
-COMPONENT_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard apps/*/*.c tests/*/*.c))))
+# every folder under apps/, tests/ and bench/ with C files is a component of that name
+COMPONENT_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard apps/*/*.c tests/*/*.c bench/*/*.c))))
 COMPONENTS     := $(notdir $(COMPONENT_DIRS)) init
 UNIT_TESTS     := $(wildcard lib/*/*_test.c lib/*/*/*_test.c core/*_test.c init/*_test.c init/*/*_test.c)
 

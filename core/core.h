@@ -43,6 +43,7 @@ struct pd_server {
 	struct fault_report report;
 	int                have_report;
 	struct nest_cap    exit_sigh;
+	unsigned           cpu_first, cpu_count;   /* affinity; count 0: any CPU */
 	struct pd_server  *next;
 };
 
@@ -86,7 +87,8 @@ enum nest_error account_withdraw(struct account *a, uint64_t ram, uint64_t caps)
 void            account_deposit(struct account *a, uint64_t ram, uint64_t caps);
 
 /* PD service */
-struct pd_server *pd_create(struct core *core, const char *label, struct pd_server *ref);
+struct pd_server *pd_create(struct core *core, const char *label, struct pd_server *ref,
+                            unsigned cpu_first, unsigned cpu_count);
 void              pd_destroy(struct pd_server *pd);
 struct pd_server *pd_lookup(struct core *core, struct nest_cap cap);
 const struct boot_module *core_module(struct core *core, const char *name);

@@ -87,13 +87,17 @@ int main(int argc, char **argv)
 	}
 	if (!check_modules(&core, dir))
 		return 2;
-	if (sandbox_init(&core.sandbox))
-		core_log("warning: no namespaces (%s); components run under seccomp and "
-		         "resource limits only", core.sandbox.why_not);
+	if (sandbox_init(&core.sandbox)) {
+		/* without an empty root, the filter alone cannot keep a component
+		 * from naming host files (fstat, execveat with a path) */
+		core_log("cannot create the sandbox namespaces (%s): refusing to boot",
+		         core.sandbox.why_not);
+		return 3;
+	}
 	if (nest_ep_init(&core.ep) || core_parent_init(&core))
 		return 3;
 
-	core.init_pd = pd_create(&core, "init", NULL);
+	core.init_pd = pd_create(&core, "init", NULL, 0, 0);
 	if (!core.init_pd)
 		return 3;
 	core.init_pd->account.ram_quota = ram;

@@ -21,11 +21,15 @@ static const char *const service_names[SERVICE_COUNT] = {
 	[SERVICE_PD] = "PD", [SERVICE_ROM] = "ROM", [SERVICE_LOG] = "LOG", [SERVICE_CPU] = "CPU",
 };
 
-static enum nest_error create(struct core *core, struct core_session *s)
+static enum nest_error create(struct core *core, struct core_session *s, const char *args)
 {
 	switch (s->service) {
 	case SERVICE_PD: {
-		struct pd_server *pd = pd_create(core, s->label, s->payer);
+		uint64_t first = 0, count = 0;
+		nest_args_u64(args, "affinity_x", &first);
+		nest_args_u64(args, "affinity_width", &count);
+		struct pd_server *pd = pd_create(core, s->label, s->payer, (unsigned)first,
+		                                 (unsigned)count);
 		if (!pd)
 			return NEST_ERR_OUT_OF_CAPS;
 		s->server = pd;
@@ -104,7 +108,7 @@ enum nest_error parent_serve_session(struct parent_server *p, const char *servic
 	}
 	s->ram_donated  = ram;
 	s->caps_donated = caps;
-	err = create(core, s);
+	err = create(core, s, args);
 	if (err) {
 		account_deposit(&s->payer->account, ram, caps);
 		free(s);

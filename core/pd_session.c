@@ -201,7 +201,8 @@ enum nest_error pd_serve_start(struct pd_server *pd, struct nest_cap binary,
 	if (!nest_cap_valid(parent))
 		return NEST_ERR_INVALID_CAP;
 	err = sandbox_spawn(&pd->core->sandbox, m->fd, name, nest_cap_handle(parent),
-	                    nest_cap_handle(pd->object.cap), &pd->process);
+	                    nest_cap_handle(pd->object.cap), pd->cpu_first, pd->cpu_count,
+	                    &pd->process);
 	if (err) {
 		core_log("%s: cannot start '%s': %s", pd->label, m->name, nest_error_name(err));
 		return err;
@@ -246,13 +247,16 @@ enum nest_error pd_serve_exit_state(struct pd_server *pd, uint32_t *state, int32
 	return NEST_OK;
 }
 
-struct pd_server *pd_create(struct core *core, const char *label, struct pd_server *ref)
+struct pd_server *pd_create(struct core *core, const char *label, struct pd_server *ref,
+                            unsigned cpu_first, unsigned cpu_count)
 {
 	struct pd_server *pd = calloc(1, sizeof(*pd));
 	if (!pd)
 		return NULL;
 	pd->core = core;
 	pd->ref  = ref;
+	pd->cpu_first = cpu_first;
+	pd->cpu_count = cpu_count;
 	pd->process.pidfd = pd->process.fault_channel = -1;
 	snprintf(pd->label, sizeof(pd->label), "%s", label);
 	if (nest_ep_manage(&core->ep, &pd->object, pd_dispatch, pd)) {

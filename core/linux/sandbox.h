@@ -33,8 +33,10 @@ enum nest_error sandbox_init(struct sandbox *sb);
 void            sandbox_fini(struct sandbox *sb);
 
 /* start binary (a ROM memfd) sandboxed, with its parent and PD capabilities */
+/* cpu_count 0: any CPU; else CPUs cpu_first.. (modulo the CPUs online) */
 enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
-                              int parent_cap, int pd_cap, struct process *process);
+                              int parent_cap, int pd_cap, unsigned cpu_first,
+                              unsigned cpu_count, struct process *process);
 void            sandbox_kill(struct process *process);
 /* NEST_ERR_UNAVAILABLE while the process still runs */
 enum nest_error sandbox_reap(struct process *process, struct process_end *end);

@@ -95,7 +95,8 @@ static void allow_execveat_of_binary(struct filter *f)
 	emit(f, (struct sock_filter)RET(DENY));
 }
 
-/* anonymous mappings only private (bounded by RLIMIT_DATA), never shared */
+/* anonymous mappings only private and not grows-down (so RLIMIT_DATA
+ * bounds them: the kernel counts a grows-down mapping as stack), never shared */
 static void allow_mmap(struct filter *f)
 {
 	rule(f, SYS_mmap, 8);
@@ -103,7 +104,7 @@ static void allow_mmap(struct filter *f)
 	emit(f, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, MAP_ANONYMOUS));
 	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 3, 0));
 	load(f, ARG_LO(3));
-	emit(f, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, MAP_TYPE));
+	emit(f, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, MAP_TYPE | MAP_GROWSDOWN));
 	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, MAP_PRIVATE, 0, 1));
 	emit(f, (struct sock_filter)RET(ALLOW));
 	emit(f, (struct sock_filter)RET(DENY));
@@ -124,11 +125,11 @@ static void allow_prlimit_read(struct filter *f)
 int sandbox_install_filter(int self_pid)
 {
 	static const unsigned plain[] = {
-		SYS_read, SYS_write, SYS_close, SYS_fstat, SYS_newfstatat, SYS_lseek,
+		SYS_sendmsg, SYS_recvmsg, SYS_epoll_wait, SYS_read, SYS_write, SYS_close, SYS_fstat, SYS_newfstatat, SYS_lseek,
 		SYS_mprotect, SYS_munmap, SYS_brk, SYS_madvise,
 		SYS_rt_sigaction, SYS_rt_sigprocmask, SYS_rt_sigreturn, SYS_sigaltstack,
-		SYS_sendmsg, SYS_recvmsg, SYS_sendto, SYS_recvfrom, SYS_shutdown,
-		SYS_epoll_create1, SYS_epoll_ctl, SYS_epoll_wait, SYS_epoll_pwait,
+		SYS_sendto, SYS_recvfrom, SYS_shutdown,
+		SYS_epoll_create1, SYS_epoll_ctl, SYS_epoll_pwait,
 		SYS_eventfd2, SYS_ppoll, SYS_poll,
 		SYS_clock_gettime, SYS_clock_nanosleep, SYS_nanosleep, SYS_gettimeofday,
 		SYS_getpid, SYS_gettid, SYS_getppid, SYS_getuid, SYS_getgid, SYS_geteuid, SYS_getegid,

@@ -35,6 +35,9 @@ enum {
 	OUTSIDE_UID     = 65534,
 	DATA_LIMIT      = 8 << 20,    /* memory outside dataspaces: data, bss, brk */
 	STACK_LIMIT     = 1 << 20,
+	/* bounds the page tables a component can make the host allocate by
+	 * touching a huge read-only mapping; dataspaces must fit in it too */
+	ADDRESS_SPACE_LIMIT = 4ul << 30,
 	SPAWN_STACK     = 64 * 1024,
 };
 
@@ -140,6 +143,8 @@ struct spawn_args {
 	struct sandbox *sb;
 	int             handles[4];     /* parent, pd, fault, binary */
 	const char     *name;
+	cpu_set_t       cpus;
+	int             pin;
 	int             error;          /* errno of the failing step, seen by core */
 	int             step;
 };
@@ -162,6 +167,7 @@ static int spawn_child(void *arg)
 	struct rlimit files = { STARTUP_BINARY, STARTUP_BINARY };
 	struct rlimit data  = { DATA_LIMIT, DATA_LIMIT };
 	struct rlimit stack = { STACK_LIMIT, STACK_LIMIT };
+	struct rlimit space = { ADDRESS_SPACE_LIMIT, ADDRESS_SPACE_LIMIT };
 	struct rlimit none  = { 0, 0 };
 
 	if (a->sb->namespaces) {
@@ -185,15 +191,20 @@ static int spawn_child(void *arg)
 	for (int i = 0; i < 4; i++)
 		if (dup3(high[i], targets[i], i == 3 ? O_CLOEXEC : 0) < 0)
 			return fail(a, 11);
-	if (close_range(0, STARTUP_PARENT - 1, 0) ||
-	    close_range(STARTUP_FAULT + 1, STARTUP_BINARY - 1, 0) ||
+	if ((high[0] = open("/", O_PATH | O_CLOEXEC)) < 0 ||
+	    dup2(high[0], 0) < 0 || dup2(high[0], 1) < 0 || dup2(high[0], 2) < 0)
+		return fail(a, 12);
+	if (close_range(STARTUP_FAULT + 1, STARTUP_BINARY - 1, 0) ||
 	    close_range(STARTUP_BINARY + 1, ~0U, 0))
 		return fail(a, 12);
 	if (setrlimit(RLIMIT_NOFILE, &files) || setrlimit(RLIMIT_DATA, &data) ||
-	    setrlimit(RLIMIT_STACK, &stack) || setrlimit(RLIMIT_CORE, &none) ||
+	    setrlimit(RLIMIT_STACK, &stack) || setrlimit(RLIMIT_AS, &space) ||
+	    setrlimit(RLIMIT_CORE, &none) ||
 	    setrlimit(RLIMIT_FSIZE, &none) || setrlimit(RLIMIT_MEMLOCK, &none))
 		return fail(a, 13);
 	setsid();
+	if (a->pin && sched_setaffinity(0, sizeof(a->cpus), &a->cpus))
+		return fail(a, 17);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
 		return fail(a, 14);
 	if (sandbox_install_filter((int)getpid()))
@@ -203,7 +214,8 @@ static int spawn_child(void *arg)
 }
 
 enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
-                              int parent_cap, int pd_cap, struct process *process)
+                              int parent_cap, int pd_cap, unsigned cpu_first,
+                              unsigned cpu_count, struct process *process)
 {
 	static char stack[SPAWN_STACK] __attribute__((aligned(16)));
 	struct spawn_args a = { .sb = sb, .name = name, .error = 0, .step = 0 };
@@ -216,6 +228,13 @@ enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
 	a.handles[1] = pd_cap;
 	a.handles[2] = fault[1];
 	a.handles[3] = binary;
+	if (cpu_count) {
+		long online = sysconf(_SC_NPROCESSORS_ONLN);
+		CPU_ZERO(&a.cpus);
+		for (unsigned i = 0; i < cpu_count && online > 0; i++)
+			CPU_SET((cpu_first + i) % (unsigned)online, &a.cpus);
+		a.pin = 1;
+	}
 	flags = CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD | (sb->namespaces ? CLONE_NEWPID : 0);
 	pid = clone(spawn_child, stack + sizeof(stack), flags, &a, &pidfd);
 	close(fault[1]);

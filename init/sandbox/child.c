@@ -216,11 +216,20 @@ static void read_start_node(struct child *child, const struct nest_xml_node *sta
 				                  SERVICE_LEN);
 }
 
-static enum nest_error open_env_session(struct sandbox *sb, const char *service,
+static enum nest_error open_env_session(struct child *child, const char *service,
                                         const char *label, struct nest_cap *cap)
 {
+	struct sandbox *sb = child->sandbox;
+	struct nest_xml_node affinity;
+	uint64_t x = 0, width = 1;
 	char args[ARGS_LEN];
 	snprintf(args, sizeof(args), "ram_quota=%u, cap_quota=%u", ENV_SESSION_RAM, ENV_SESSION_CAPS);
+	if (strcmp(service, "PD") == 0 && nest_xml_sub(&child->start, "affinity", &affinity)) {
+		nest_xml_attr_u64(&affinity, "xpos", &x);
+		nest_xml_attr_u64(&affinity, "width", &width);
+		nest_args_set_u64(args, sizeof(args), "affinity_x", x);
+		nest_args_set_u64(args, sizeof(args), "affinity_width", width);
+	}
 	if (nest_args_set_str(args, sizeof(args), "label", label))
 		return NEST_ERR_INVALID_ARGS;
 	return parent_session(&sb->env->parent, service, args, cap);
@@ -234,7 +243,7 @@ static enum nest_error child_start(struct child *child)
 	uint64_t size;
 	enum nest_error err;
 
-	err = open_env_session(sb, "PD", child->name, &child->pd_session);
+	err = open_env_session(child, "PD", child->name, &child->pd_session);
 	if (err)
 		return err;
 	if ((err = nest_cap_copy(child->pd_session, &pd_cap)))
@@ -244,7 +253,7 @@ static enum nest_error child_start(struct child *child)
 	if (err)
 		return err;
 	nest_label_prepend(label, sizeof(label), child->name, child->binary);
-	err = open_env_session(sb, "ROM", label, &child->binary_session);
+	err = open_env_session(child, "ROM", label, &child->binary_session);
 	if (err) {
 		nest_log(sb->env, "Error: %s: binary \"%s\" unavailable: %s", child->name,
 		         child->binary, nest_error_name(err));
