@@ -283,6 +283,16 @@ static enum nest_error child_start(struct child *child)
 	return err;
 }
 
+/* with verbose="yes", init shows its quota around each child's life, so a
+ * test can check that every donation came back */
+static void log_quota(struct sandbox *sb, const char *when, const char *name)
+{
+	uint64_t ram = 0, ram_used = 0, caps = 0, caps_used = 0;
+	if (sb->verbose && pd_quota(&sb->env->pd, &ram, &ram_used, &caps, &caps_used) == NEST_OK)
+		nest_log(sb->env, "quota %s \"%s\": ram %llu caps %llu", when, name,
+		         (unsigned long long)ram, (unsigned long long)caps);
+}
+
 struct child *child_create(struct sandbox *sb, const struct nest_xml_node *start)
 {
 	struct child *child = calloc(1, sizeof(*child));
@@ -305,6 +315,7 @@ struct child *child_create(struct sandbox *sb, const struct nest_xml_node *start
 	memcpy(child->start_xml, start->start, start->len);
 	nest_xml_parse(child->start_xml, start->len, &child->start, &error);
 	read_start_node(child, &child->start, default_caps);
+	log_quota(sb, "before starting", child->name);
 	child->next = sb->children;
 	sb->children = child;
 
@@ -360,6 +371,7 @@ void child_destroy(struct child *child)
 			*c = child->next;
 			break;
 		}
+	log_quota(sb, "after destroying", child->name);
 	free(child->start_xml);
 	free(child);
 }

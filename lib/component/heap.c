@@ -4,7 +4,9 @@
  * Every byte a component allocates comes from a dataspace of its own PD,
  * charged to its RAM quota by core. When the quota is exhausted, malloc
  * returns NULL; the component never gets memory its parent did not grant.
- * Small blocks come from size classes carved out of 256 KiB chunks; blocks
+ * Small blocks come from size classes (powers of two and the halfway steps
+ * between them, so a block wastes at most a third) carved out of 256 KiB
+ * chunks; blocks
  * larger than the largest class get a dataspace of their own, returned to
  * core on free. Components are single-threaded, so no locking is needed.
  */
@@ -17,9 +19,8 @@
 
 enum {
 	HEADER      = 16,
-	MIN_CLASS   = 5,                 /* 32 bytes */
-	MAX_CLASS   = 16,                /* 64 KiB */
-	CLASSES     = MAX_CLASS - MIN_CLASS + 1,
+	CLASSES     = 23,                /* 32, 48, 64, 96, ... 64 KiB */
+	MAX_SMALL   = 64 * 1024,
 	CHUNK_SIZE  = 256 * 1024,
 	BOOT_SIZE   = 32 * 1024,         /* before the PD session is known */
 	MAGIC_SMALL = 0x4e455354,        /* "NEST" */
@@ -66,10 +67,20 @@ static enum nest_error map_dataspace(size_t size, struct nest_cap *ds, void **ad
 	return err;
 }
 
+/* bytes of a block of class c, header included */
+static size_t class_bytes(int c)
+{
+	size_t power = (size_t)32 << (c / 2);
+	return c % 2 ? power + power / 2 : power;
+}
+
+/* the smallest class that fits size, CLASSES if none does */
 static int size_class(size_t size)
 {
-	int c = MIN_CLASS;
-	while (c <= MAX_CLASS && ((size_t)1 << c) < size + HEADER)
+	int c = 0;
+	if (size > MAX_SMALL - HEADER)
+		return CLASSES;
+	while (class_bytes(c) < size + HEADER)
 		c++;
 	return c;
 }
@@ -81,25 +92,30 @@ static void *refill(size_t bytes)
 		heap.chunk_pos = heap.boot;
 		heap.chunk_end = heap.boot + BOOT_SIZE;
 	} else {
+		/* near the end of the quota, a chunk just big enough will do */
+		size_t page = plat_page_size(), size = CHUNK_SIZE;
 		struct nest_cap ds;
 		void *addr;
-		if (map_dataspace(CHUNK_SIZE, &ds, &addr))
-			return NULL;
+		while (map_dataspace(size, &ds, &addr)) {
+			if (size == (bytes + page - 1) / page * page)
+				return NULL;
+			size = size / 2 >= bytes ? size / 2 : (bytes + page - 1) / page * page;
+		}
 		nest_cap_release(&ds);   /* chunks stay for the component's lifetime */
 		heap.chunk_pos = addr;
-		heap.chunk_end = (unsigned char *)addr + CHUNK_SIZE;
+		heap.chunk_end = (unsigned char *)addr + size;
 	}
 	return heap.chunk_pos;
 }
 
 static void *alloc_small(int c)
 {
-	size_t bytes = (size_t)1 << c;
-	struct free_block *f = heap.free[c - MIN_CLASS];
+	size_t bytes = class_bytes(c);
+	struct free_block *f = heap.free[c];
 	struct block *b;
 
 	if (f) {
-		heap.free[c - MIN_CLASS] = f->next;
+		heap.free[c] = f->next;
 		b = (struct block *)f;
 	} else {
 		if ((size_t)(heap.chunk_end - heap.chunk_pos) < bytes && !refill(bytes))
@@ -141,7 +157,7 @@ static struct block *block_of(void *ptr)
 static void *heap_alloc(size_t size)
 {
 	int c = size_class(size);
-	void *ptr = c <= MAX_CLASS ? alloc_small(c) : alloc_large(size);
+	void *ptr = c < CLASSES ? alloc_small(c) : alloc_large(size);
 	if (!ptr)
 		errno = ENOMEM;
 	return ptr;
@@ -161,8 +177,8 @@ void free(void *ptr)
 	if (b->magic == MAGIC_SMALL) {
 		struct free_block *f = (struct free_block *)b;
 		int c = (int)b->class_or_slot;
-		f->next = heap.free[c - MIN_CLASS];
-		heap.free[c - MIN_CLASS] = f;
+		f->next = heap.free[c];
+		heap.free[c] = f;
 	} else if (b->magic == MAGIC_LARGE) {
 		struct nest_cap ds = { (int)b->class_or_slot };
 		size_t bytes = b->size + HEADER;
