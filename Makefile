@@ -13,7 +13,9 @@ BASE_SRC    := $(filter-out %_test.c,$(wildcard lib/base/*.c lib/base/linux/*.c 
 # the component runtime: startup, sandbox tightening, heap as malloc
 RUNTIME_SRC := $(filter-out %_test.c,$(wildcard lib/component/*.c lib/component/linux/*.c))
 CORE_SRC    := $(filter-out %_test.c,$(wildcard core/*.c core/linux/*.c))
-INIT_SRC    := $(filter-out %_test.c,$(wildcard init/*.c init/sandbox/*.c))
+INIT_SRC    := $(filter-out %_test.c,$(wildcard init/*.c))
+# init's sandbox library, also linked into components that host children
+SANDBOX_SRC := $(filter-out %_test.c,$(wildcard init/sandbox/*.c))
 
 # every folder under apps/, tests/ and bench/ with C files is a component of that name
 COMPONENT_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard apps/*/*.c tests/*/*.c bench/*/*.c))))
@@ -52,6 +54,12 @@ $(BUILD)/lib/libnest_runtime.a: $(RUNTIME_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
+$(BUILD)/lib/libnest_sandbox.a: $(call obj,$(SANDBOX_SRC))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+COMPONENT_LIBS := $(BUILD)/lib/libnest_sandbox.a $(BUILD)/lib/libnest_runtime.a $(BUILD)/lib/libnest_base.a
+
 $(BUILD)/bin/core: $(call obj,$(CORE_SRC)) $(BUILD)/lib/libnest_base.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^
@@ -59,19 +67,19 @@ $(BUILD)/bin/core: $(call obj,$(CORE_SRC)) $(BUILD)/lib/libnest_base.a
 # components are static: they are exec'd from a memfd into an empty root
 COMPONENT_LDFLAGS := -static -Wl,--gc-sections
 define component_rule
-$(BUILD)/bin/$(notdir $(1)): $(call obj,$(wildcard $(1)/*.c)) $(BUILD)/lib/libnest_runtime.a $(BUILD)/lib/libnest_base.a
+$(BUILD)/bin/$(notdir $(1)): $(call obj,$(wildcard $(1)/*.c)) $(COMPONENT_LIBS)
 	@mkdir -p $$(dir $$@)
-	$(CC) $(CFLAGS) $(COMPONENT_LDFLAGS) -o $$@ $$(filter %.o,$$^) -Wl,--start-group $(BUILD)/lib/libnest_runtime.a $(BUILD)/lib/libnest_base.a -Wl,--end-group
+	$(CC) $(CFLAGS) $(COMPONENT_LDFLAGS) -o $$@ $$(filter %.o,$$^) -Wl,--start-group $(COMPONENT_LIBS) -Wl,--end-group
 endef
 $(foreach d,$(COMPONENT_DIRS),$(eval $(call component_rule,$(d))))
 
-$(BUILD)/bin/init: $(call obj,$(INIT_SRC)) $(BUILD)/lib/libnest_runtime.a $(BUILD)/lib/libnest_base.a
+$(BUILD)/bin/init: $(call obj,$(INIT_SRC)) $(COMPONENT_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(COMPONENT_LDFLAGS) -o $@ $(filter %.o,$^) -Wl,--start-group $(BUILD)/lib/libnest_runtime.a $(BUILD)/lib/libnest_base.a -Wl,--end-group
+	$(CC) $(CFLAGS) $(COMPONENT_LDFLAGS) -o $@ $(filter %.o,$^) -Wl,--start-group $(COMPONENT_LIBS) -Wl,--end-group
 
 # unit tests: each *_test.c links with the library (and core's or init's
 # objects if it lives there), built once plain and once with ASan and UBSan
-test_deps = $(filter-out $(1),$(if $(filter core/%,$(1)),$(CORE_SRC) ,)$(if $(filter init/%,$(1)),$(filter-out init/main.c,$(INIT_SRC)),))
+test_deps = $(filter-out $(1),$(if $(filter core/%,$(1)),$(filter-out core/main.c,$(CORE_SRC)) ,)$(if $(filter init/%,$(1)),$(SANDBOX_SRC),))
 define unit_rule
 $(BUILD)/test/$(basename $(notdir $(1))): $(call obj,$(1) $(call test_deps,$(1))) $(BUILD)/lib/libnest_base.a
 	@mkdir -p $$(dir $$@)

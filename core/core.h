@@ -65,8 +65,15 @@ struct parent_server {
 	struct core          *core;
 };
 
+struct core_stats {                       /* SIGUSR1 prints core's resource use */
+	struct core           *core;
+	int                    fd;
+	struct nest_io_handler handler;
+};
+
 struct core {
 	struct nest_entrypoint ep;
+	struct core_stats    stats;
 	struct sandbox       sandbox;
 	struct boot_module  *modules;
 	unsigned             module_count;
@@ -104,6 +111,8 @@ void            log_session_destroy(void *server);
 enum nest_error cpu_session_create(struct core *core, const char *label, void **server,
                                    struct nest_rpc_object **object);
 void            cpu_session_destroy(void *server);
+
+enum nest_error core_stats_init(struct core *core, struct core_stats *stats);
 
 /* core's side of init's parent interface */
 enum nest_error core_parent_init(struct core *core);

@@ -94,7 +94,7 @@ int main(int argc, char **argv)
 		         core.sandbox.why_not);
 		return 3;
 	}
-	if (nest_ep_init(&core.ep) || core_parent_init(&core))
+	if (nest_ep_init(&core.ep) || core_parent_init(&core) || core_stats_init(&core, &core.stats))
 		return 3;
 
 	core.init_pd = pd_create(&core, "init", NULL, 0, 0);

@@ -329,12 +329,31 @@ struct child *child_create(struct sandbox *sb, const struct nest_xml_node *start
 	return child;
 }
 
+/* take back all of the child's quota, its own and the reverted donations,
+ * before its PD is closed: core would return it to the PD's creator at core,
+ * which for a nested runtime is not the runtime itself */
+static void withdraw_quota(struct child *child)
+{
+	struct sandbox *sb = child->sandbox;
+	uint64_t ram = 0, ram_used = 0, caps = 0, caps_used = 0;
+	enum nest_error err;
+
+	if (!nest_cap_valid(child->pd.cap) ||
+	    pd_quota(&child->pd, &ram, &ram_used, &caps, &caps_used))
+		return;
+	err = pd_transfer_quota(&child->pd, sb->env->pd.cap, ram - ram_used, caps - caps_used);
+	if (err || ram_used || caps_used)
+		nest_log(sb->env, "Warning: %s: %llu bytes and %llu caps still in use at its end "
+		         "(%s)", child->name, (unsigned long long)ram_used,
+		         (unsigned long long)caps_used, nest_error_name(err));
+}
+
 void child_destroy(struct child *child)
 {
 	struct sandbox *sb = child->sandbox;
 
 	if (nest_cap_valid(child->pd.cap))
-		pd_stop(&child->pd);
+		pd_stop(&child->pd);       /* the process ends, its RAM is free */
 	for (struct pending_request **p = &sb->pending; *p; ) {
 		struct pending_request *r = *p;
 		if (r->client == child) {
@@ -359,6 +378,7 @@ void child_destroy(struct child *child)
 	}
 	nest_ep_dissolve(&child->parent.object);
 	nest_signal_handler_fini(&child->exit_handler);
+	withdraw_quota(child);
 	if (nest_cap_valid(child->binary_session))
 		parent_close(&sb->env->parent, child->binary_session);
 	if (nest_cap_valid(child->pd_session))

@@ -29,9 +29,13 @@ static void sweep(void *state, uint64_t count)
 		struct child *next = c->next;
 		if (c->state == CHILD_EXITED) {
 			int propagate = c->exit_propagate, code = c->exit_code;
+			char name[NAME_LEN];
+			snprintf(name, sizeof(name), "%s", c->name);
 			child_destroy(c);
 			if (propagate)
 				nest_env_exit(sb->env, code);
+			if (sb->child_destroyed)
+				sb->child_destroyed(sb->child_destroyed_state, name, code);
 		}
 		c = next;
 	}

@@ -99,6 +99,9 @@ struct sandbox {
 	struct pending_request *pending;
 	struct nest_signal_handler sweep;      /* destroys exited children */
 	int                    verbose;
+	/* optional: told after an exited child was destroyed */
+	void                 (*child_destroyed)(void *state, const char *name, int exit_code);
+	void                  *child_destroyed_state;
 };
 
 void sandbox_init(struct sandbox *sb, struct nest_env *env);
