@@ -22,7 +22,10 @@
 #define TESTIF_GIVE(IN, OUT)   OUT(cap, a) OUT(cap, b) OUT(cap, c) OUT(cap, d)
 #define TESTIF_SAME(IN, OUT)   IN(cap, a) IN(cap, b) OUT(u32, same)
 #define TESTIF_EXIT(IN, OUT)
+#define TESTIF_WAIT(IN, OUT)    OUT(u32, value)
+#define TESTIF_RELEASE(IN, OUT) IN(u32, value) OUT(u32, released)
 #define TESTIF_INTERFACE(RPC) \
+	RPC(testif, wait, TESTIF_WAIT) RPC(testif, release, TESTIF_RELEASE) \
 	RPC(testif, add, TESTIF_ADD) RPC(testif, echo, TESTIF_ECHO) \
 	RPC(testif, concat, TESTIF_CONCAT) RPC(testif, make, TESTIF_MAKE) \
 	RPC(testif, revoke, TESTIF_REVOKE) RPC(testif, keep, TESTIF_KEEP) \
@@ -40,7 +43,27 @@ struct testif_server {
 	struct nest_rpc_object  object;
 	struct testif_server   *children[MAX_OBJECTS];
 	struct nest_cap         kept[4];
+	struct nest_reply       waiting;
+	int                     has_waiting;
 };
+
+/* the reply to wait is deferred until some other client calls release */
+enum nest_error testif_serve_wait(struct testif_server *s, uint32_t *value)
+{
+	(void)value;
+	if (s->has_waiting)
+		return NEST_ERR_EXISTS;
+	s->has_waiting = 1;
+	return nest_ep_defer(s->ep, &s->waiting);
+}
+
+enum nest_error testif_serve_release(struct testif_server *s, uint32_t value, uint32_t *released)
+{
+	*released = s->has_waiting &&
+	            testif_reply_wait(s->ep, &s->waiting, NEST_OK, value) == NEST_OK;
+	s->has_waiting = 0;
+	return NEST_OK;
+}
 
 enum nest_error testif_serve_add(struct testif_server *s, int32_t a, int32_t b, int32_t *sum)
 {
@@ -312,6 +335,54 @@ UNIT_TEST(dead_server_returns_error)
 	nest_client_fini(&fresh);
 	nest_cap_release(&obj);
 	nest_client_fini(&c);
+}
+
+UNIT_TEST(deferred_reply_reaches_the_blocked_caller)
+{
+	struct nest_client c;
+	pid_t pid = start_server(&c), waiter;
+	uint32_t released = 0;
+	int status = 0;
+
+	waiter = fork();
+	if (waiter == 0) {
+		struct nest_client w;
+		struct nest_cap copy;
+		uint32_t value = 0;
+		nest_cap_copy(c.cap, &copy);
+		nest_client_init(&w, copy);
+		_exit(testif_wait(&w, &value) == NEST_OK && value == 77 ? 0 : 1);
+	}
+	/* the server serves other calls while the waiter stays blocked */
+	for (int tries = 0; tries < 1000 && !released; tries++) {
+		int32_t sum = 0;
+		CHECK_EQ_INT(testif_add(&c, 1, 2, &sum), NEST_OK);
+		CHECK_EQ_INT(testif_release(&c, 77, &released), NEST_OK);
+		if (!released)
+			usleep(1000);
+	}
+	CHECK_EQ_INT(released, 1);
+	waitpid(waiter, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	/* a caller that died while waiting: the late reply fails, nothing else */
+	waiter = fork();
+	if (waiter == 0) {
+		struct nest_client w;
+		struct nest_cap copy;
+		uint32_t value = 0;
+		nest_cap_copy(c.cap, &copy);
+		nest_client_init(&w, copy);
+		testif_wait(&w, &value);
+		_exit(0);
+	}
+	usleep(50000);
+	kill(waiter, SIGKILL);
+	waitpid(waiter, NULL, 0);
+	usleep(50000);
+	CHECK_EQ_INT(testif_release(&c, 1, &released), NEST_OK);
+	CHECK_EQ_INT(released, 0);
+	stop_server(&c, pid);
 }
 
 UNIT_TEST(signals_coalesce_and_are_not_lost)
