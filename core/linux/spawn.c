@@ -34,7 +34,7 @@ enum {
 	COMPONENT_UID   = 1,          /* inside the namespace; nobody outside */
 	OUTSIDE_UID     = 65534,
 	DATA_LIMIT      = 8 << 20,    /* memory outside dataspaces: data, bss, brk */
-	STACK_LIMIT     = 1 << 20,
+	STACK_LIMIT     = 256 << 10,  /* start-up only: the entrypoint runs on a dataspace */
 	/* bounds the page tables a component can make the host allocate by
 	 * touching a huge read-only mapping; dataspaces must fit in it too */
 	ADDRESS_SPACE_LIMIT = 4ul << 30,

@@ -50,4 +50,9 @@ enum nest_error nest_platform_startup(struct nest_startup *startup, int argc, ch
 /* the heap (malloc and friends) over dataspaces of the PD */
 void nest_heap_init(struct nest_client *pd);
 
+/* stacks are dataspaces of the PD too, with a guard page below them */
+enum { NEST_EP_STACK_SIZE = 64 * 1024 };
+enum nest_error nest_stack_alloc(struct nest_client *pd, size_t size, void **top);
+void            nest_run_on_stack(void (*fn)(void *), void *arg, void *top);
+
 #endif

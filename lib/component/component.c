@@ -77,12 +77,28 @@ _Noreturn void nest_env_exit(struct nest_env *env, int code)
 	plat_exit(code);
 }
 
+/* runs on the entrypoint's stack, a dataspace of the component's PD */
+static void run_component(void *arg)
+{
+	struct nest_env *env = arg;
+	struct nest_cap log = NEST_CAP_INVALID;
+	char args[64];
+
+	snprintf(args, sizeof(args), "ram_quota=%u, cap_quota=1", LOG_SESSION_RAM);
+	nest_env_session(env, "LOG", args, &log);
+	nest_client_init(&env->log, log);
+
+	component_construct(env);
+	nest_ep_run(&env->ep);
+	nest_env_exit(env, 0);
+}
+
 int main(int argc, char **argv)
 {
 	static struct nest_env env;
 	struct nest_startup startup;
-	struct nest_cap log = NEST_CAP_INVALID;
-	char args[64];
+	void *stack_top;
+	enum nest_error err;
 
 	if (nest_platform_startup(&startup, argc, argv))
 		plat_exit(125);
@@ -92,11 +108,11 @@ int main(int argc, char **argv)
 	nest_heap_init(&env.pd);
 	if (nest_ep_init(&env.ep))
 		plat_exit(124);
-	snprintf(args, sizeof(args), "ram_quota=%u, cap_quota=1", LOG_SESSION_RAM);
-	nest_env_session(&env, "LOG", args, &log);
-	nest_client_init(&env.log, log);
-
-	component_construct(&env);
-	nest_ep_run(&env.ep);
-	nest_env_exit(&env, 0);
+	err = nest_stack_alloc(&env.pd, NEST_EP_STACK_SIZE, &stack_top);
+	if (err) {
+		parent_exit(&env.parent, 123);   /* not even a stack fits the quota */
+		plat_exit(123);
+	}
+	nest_run_on_stack(run_component, &env, stack_top);
+	plat_exit(0);
 }

@@ -1,0 +1,57 @@
+/*
+ * \brief  Stacks from RAM dataspaces, with a guard page, on Linux
+ *
+ * The entrypoint (and every thread) runs on a stack that is a dataspace of
+ * the component's PD, so its memory is charged to the component's quota.
+ * An inaccessible page below it turns an overflow into a fault that core
+ * reports, instead of silent corruption of whatever lies below.
+ */
+#define _GNU_SOURCE
+#include <sys/mman.h>
+#include <nest/env.h>
+#include <nest/platform.h>
+#include <nest/session/pd.h>
+
+enum nest_error nest_stack_alloc(struct nest_client *pd, size_t size, void **top)
+{
+	size_t guard = plat_page_size();
+	struct nest_cap ds;
+	unsigned char *base;
+	void *mapped;
+	enum nest_error err;
+
+	size = (size + guard - 1) / guard * guard;
+	err = pd_alloc_ram(pd, size, &ds);
+	if (err)
+		return err;
+	base = mmap(NULL, guard + size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (base == MAP_FAILED) {
+		pd_free_ram(pd, ds);
+		nest_cap_release(&ds);
+		return NEST_ERR_OUT_OF_RAM;
+	}
+	mapped = mmap(base + guard, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+	              nest_cap_handle(ds), 0);
+	nest_cap_release(&ds);                 /* the mapping keeps it */
+	if (mapped == MAP_FAILED) {
+		munmap(base, guard + size);
+		return NEST_ERR_OUT_OF_RAM;
+	}
+	*top = base + guard + size;
+	return NEST_OK;
+}
+
+void nest_run_on_stack(void (*fn)(void *), void *arg, void *top)
+{
+	/* the old stack pointer lives in a callee-saved register across the call */
+	__asm__ volatile(
+		"mov %%rsp, %%r12\n\t"
+		"mov %[top], %%rsp\n\t"
+		"mov %[arg], %%rdi\n\t"
+		"call *%[fn]\n\t"
+		"mov %%r12, %%rsp\n\t"
+		:
+		: [fn] "r"(fn), [arg] "r"(arg), [top] "r"(top)
+		: "r12", "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11",
+		  "memory", "cc");
+}
