@@ -171,18 +171,25 @@ static void process_ended(void *state)
 	                  && count == 0 && len == sizeof(pd->report);
 	sandbox_release(&pd->process);
 	free_all_ram(pd);
+	/* a fault report is the component's own word, read only for the details;
+	 * a process stopped by its parent (state already EXITED) did not fault */
 	pd->exit_code = end.signalled ? 0 : end.code;
 	pd->signal    = end.signalled ? end.code : 0;
-	pd->state     = end.signalled && pd->state != NEST_PD_EXITED ? NEST_PD_FAULTED : NEST_PD_EXITED;
-	if (pd->state == NEST_PD_FAULTED && pd->signal != 9) {
-		int sig = pd->have_report ? pd->report.signal : pd->signal;
-		core_log("%s: killed by %s (signal %d), fault address 0x%llx, ip 0x%llx",
-		         pd->label, signal_name(sig), sig,
-		         pd->have_report ? pd->report.addr : 0ull,
-		         pd->have_report ? pd->report.ip : 0ull);
-	}
-	if (pd->state == NEST_PD_FAULTED && pd->have_report)
+	if (pd->have_report && pd->state != NEST_PD_EXITED)
 		pd->signal = pd->report.signal;
+	pd->state = pd->signal && pd->state != NEST_PD_EXITED ? NEST_PD_FAULTED : NEST_PD_EXITED;
+	if (pd->state == NEST_PD_FAULTED) {
+		if (!pd->have_report)
+			core_log("%s: killed by %s (signal %d)", pd->label, signal_name(pd->signal),
+			         pd->signal);
+		else if (pd->report.code > 0)
+			core_log("%s: killed by %s (signal %d), fault address 0x%llx, ip 0x%llx",
+			         pd->label, signal_name(pd->signal), pd->signal,
+			         pd->report.addr, pd->report.ip);
+		else
+			core_log("%s: killed by %s (signal %d) it raised itself, ip 0x%llx",
+			         pd->label, signal_name(pd->signal), pd->signal, pd->report.ip);
+	}
 	nest_signal_submit(pd->exit_sigh, 1);
 	if (pd == pd->core->init_pd)
 		nest_ep_stop(&pd->core->ep);

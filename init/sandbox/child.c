@@ -132,7 +132,8 @@ enum nest_error parent_serve_announce(struct parent_server *p, const char *name,
 	sb->services = svc;
 	if (sb->verbose)
 		nest_log(sb->env, "%s: announced \"%s\"", child->name, name);
-	sessions_retry_pending(sb);
+	/* not now: the server waits for this reply and could not answer */
+	nest_signal_submit(nest_signal_cap(&sb->retry), 1);
 	return NEST_OK;
 }
 

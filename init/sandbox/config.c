@@ -41,11 +41,18 @@ static void sweep(void *state, uint64_t count)
 	}
 }
 
+static void retry(void *state, uint64_t count)
+{
+	(void)count;
+	sessions_retry_pending(state);
+}
+
 void sandbox_init(struct sandbox *sb, struct nest_env *env)
 {
 	memset(sb, 0, sizeof(*sb));
 	sb->env = env;
 	nest_signal_handler_init(&env->ep, &sb->sweep, sweep, sb);
+	nest_signal_handler_init(&env->ep, &sb->retry, retry, sb);
 }
 
 static int config_error(struct sandbox *sb, const struct nest_xml_node *node, const char *what)

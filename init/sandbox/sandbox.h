@@ -98,6 +98,7 @@ struct sandbox {
 	struct service        *services;
 	struct pending_request *pending;
 	struct nest_signal_handler sweep;      /* destroys exited children */
+	struct nest_signal_handler retry;      /* serves pending requests after announces */
 	int                    verbose;
 	/* optional: told after an exited child was destroyed */
 	void                 (*child_destroyed)(void *state, const char *name, int exit_code);

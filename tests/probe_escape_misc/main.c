@@ -26,31 +26,9 @@
 #include <linux/keyctl.h>
 #include <linux/perf_event.h>
 #include <nest/env.h>
+#include "../probe_common.h"
 
 enum { FILE_HANDLE_MAX = 128, SYSLOG_ACTION_READ_ALL = 3 };
-
-struct probe {
-	struct nest_env *env;
-	unsigned         allowed;      /* attempts that succeeded */
-};
-
-/* result < 0 means refused, with error the errno of the attempt */
-static void report(struct probe *p, const char *attempt, long result, int error)
-{
-	if (result < 0) {
-		nest_log(p->env, "probe: %s: denied (%s)", attempt, strerror(error));
-		return;
-	}
-	p->allowed++;
-	nest_log(p->env, "probe: %s: ALLOWED", attempt);
-}
-
-static void report_fd(struct probe *p, const char *attempt, long fd, int error)
-{
-	report(p, attempt, fd, error);
-	if (fd >= 0)
-		close((int)fd);
-}
 
 /* the file system and namespaces */
 static void probe_namespaces(struct probe *p)
@@ -202,6 +180,5 @@ void component_construct(struct nest_env *env)
 	probe_privilege(&p);
 	probe_kernel_surfaces(&p);
 	probe_limits(&p);
-	nest_log(env, "probe: done");
-	nest_env_exit(env, p.allowed ? 1 : 0);
+	probe_finish(&p);
 }

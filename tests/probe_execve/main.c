@@ -19,31 +19,9 @@
 #include <unistd.h>
 #include <linux/sched.h>
 #include <nest/env.h>
+#include "../probe_common.h"
 
 enum { FD_LAST = 1022, BINARY_FD = 1023 };
-
-struct probe {
-	struct nest_env *env;
-	unsigned         allowed;      /* attempts that succeeded */
-};
-
-/* result < 0 means refused, with error the errno of the attempt */
-static void report(struct probe *p, const char *attempt, long result, int error)
-{
-	if (result < 0) {
-		nest_log(p->env, "probe: %s: denied (%s)", attempt, strerror(error));
-		return;
-	}
-	p->allowed++;
-	nest_log(p->env, "probe: %s: ALLOWED", attempt);
-}
-
-static void report_fd(struct probe *p, const char *attempt, long fd, int error)
-{
-	report(p, attempt, fd, error);
-	if (fd >= 0)
-		close((int)fd);
-}
 
 static void probe_exec(struct probe *p)
 {
@@ -128,6 +106,5 @@ void component_construct(struct nest_env *env)
 	probe_exec_held(&p);
 	probe_recreate_binary_fd(&p);
 	probe_fork(&p);
-	nest_log(env, "probe: done");
-	nest_env_exit(env, p.allowed ? 1 : 0);
+	probe_finish(&p);
 }

@@ -16,24 +16,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <nest/env.h>
+#include "../probe_common.h"
 
 enum { GUESS_FIRST = 2, GUESS_LAST = 4096 };
-
-struct probe {
-	struct nest_env *env;
-	unsigned         allowed;      /* attempts that succeeded */
-};
-
-/* result < 0 means refused, with error the errno of the attempt */
-static void report(struct probe *p, const char *attempt, long result, int error)
-{
-	if (result < 0) {
-		nest_log(p->env, "probe: %s: denied (%s)", attempt, strerror(error));
-		return;
-	}
-	p->allowed++;
-	nest_log(p->env, "probe: %s: ALLOWED", attempt);
-}
 
 static void probe_kill(struct probe *p)
 {
@@ -96,9 +81,7 @@ static void probe_thread_signals(struct probe *p)
 	r = syscall(SYS_rt_sigqueueinfo, 2, SIGKILL, &info);
 	report(p, "rt_sigqueueinfo(2, SIGKILL)", r, errno);
 	r = syscall(SYS_pidfd_open, 1, 0);
-	report(p, "pidfd_open(1)", r, errno);
-	if (r >= 0)
-		close((int)r);
+	report_fd(p, "pidfd_open(1)", r, errno);
 }
 
 void component_construct(struct nest_env *env)
@@ -109,6 +92,5 @@ void component_construct(struct nest_env *env)
 	probe_kill(&p);
 	probe_guess(&p);
 	probe_thread_signals(&p);
-	nest_log(env, "probe: done");
-	nest_env_exit(env, p.allowed ? 1 : 0);
+	probe_finish(&p);
 }

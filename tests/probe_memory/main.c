@@ -20,6 +20,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <nest/env.h>
+#include "../probe_common.h"
 
 enum {
 	FD_LAST   = 1022,
@@ -30,22 +31,6 @@ enum {
 #define HUGE_SIZE  (1LL << 30)
 #define SPAN_SIZE  (64ULL << 30)      /* address space: 32768 page tables to fill */
 #define SPAN_STEP  (2ULL << 20)       /* what one page-table page covers */
-
-struct probe {
-	struct nest_env *env;
-	unsigned         allowed;      /* attempts that succeeded */
-};
-
-/* result < 0 means refused, with error the errno of the attempt */
-static void report(struct probe *p, const char *attempt, long result, int error)
-{
-	if (result < 0) {
-		nest_log(p->env, "probe: %s: denied (%s)", attempt, strerror(error));
-		return;
-	}
-	p->allowed++;
-	nest_log(p->env, "probe: %s: ALLOWED", attempt);
-}
 
 /* mmap's result as a report value; unmaps what it got */
 static long mapped(void *addr, size_t size)
@@ -95,9 +80,7 @@ static void probe_shared(struct probe *p)
 	long r;
 
 	r = syscall(SYS_memfd_create, "probe", 0);
-	report(p, "memfd_create", r, errno);
-	if (r >= 0)
-		close((int)r);
+	report_fd(p, "memfd_create", r, errno);
 	addr = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	report(p, "mmap(MAP_SHARED|MAP_ANONYMOUS)", mapped(addr, PAGE), errno);
 	addr = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED_VALIDATE | MAP_ANONYMOUS,
@@ -215,6 +198,5 @@ void component_construct(struct nest_env *env)
 	probe_shared(&p);
 	probe_private(&p);
 	probe_own_dataspace(&p);
-	nest_log(env, "probe: done");
-	nest_env_exit(env, p.allowed ? 1 : 0);
+	probe_finish(&p);
 }

@@ -11,36 +11,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/openat2.h>
 #include <nest/env.h>
-
-struct probe {
-	struct nest_env *env;
-	unsigned         allowed;      /* attempts that succeeded */
-};
-
-/* result < 0 means refused, with error the errno of the attempt */
-static void report(struct probe *p, const char *attempt, long result, int error)
-{
-	if (result < 0) {
-		nest_log(p->env, "probe: %s: denied (%s)", attempt, strerror(error));
-		return;
-	}
-	p->allowed++;
-	nest_log(p->env, "probe: %s: ALLOWED", attempt);
-}
-
-/* an attempt that yields a descriptor: close it if it got one */
-static void report_fd(struct probe *p, const char *attempt, long fd, int error)
-{
-	report(p, attempt, fd, error);
-	if (fd >= 0)
-		close((int)fd);
-}
+#include "../probe_common.h"
 
 static void probe_open(struct probe *p)
 {
@@ -93,6 +69,5 @@ void component_construct(struct nest_env *env)
 	p.env = env;
 	probe_open(&p);
 	probe_stat(&p);
-	nest_log(env, "probe: done");
-	nest_env_exit(env, p.allowed ? 1 : 0);
+	probe_finish(&p);
 }

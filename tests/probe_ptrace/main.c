@@ -11,31 +11,15 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
-#include <string.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 #include <nest/env.h>
+#include "../probe_common.h"
 
 enum { PID_FIRST = 1, PID_LAST = 100 };
-
-struct probe {
-	struct nest_env *env;
-	unsigned         allowed;      /* attempts that succeeded */
-};
-
-/* result < 0 means refused, with error the errno of the attempt */
-static void report(struct probe *p, const char *attempt, long result, int error)
-{
-	if (result < 0) {
-		nest_log(p->env, "probe: %s: denied (%s)", attempt, strerror(error));
-		return;
-	}
-	p->allowed++;
-	nest_log(p->env, "probe: %s: ALLOWED", attempt);
-}
 
 /* one line for a range: ALLOWED if any pid succeeded, naming the first */
 static void report_range(struct probe *p, const char *attempt, long first_ok, int error)
@@ -120,9 +104,7 @@ static void probe_steal(struct probe *p)
 
 	report(p, "pidfd_open(1)", pidfd, errno);
 	r = syscall(SYS_pidfd_getfd, pidfd >= 0 ? pidfd : 3, 3, 0);
-	report(p, "pidfd_getfd(pidfd, 3)", r, errno);
-	if (r >= 0)
-		close((int)r);
+	report_fd(p, "pidfd_getfd(pidfd, 3)", r, errno);
 	if (pidfd >= 0)
 		close((int)pidfd);
 	r = syscall(SYS_kcmp, 1, 1, 0 /* KCMP_FILE */, 3, 4);
@@ -139,6 +121,5 @@ void component_construct(struct nest_env *env)
 	probe_ptrace(&p);
 	probe_vm(&p);
 	probe_steal(&p);
-	nest_log(env, "probe: done");
-	nest_env_exit(env, p.allowed ? 1 : 0);
+	probe_finish(&p);
 }

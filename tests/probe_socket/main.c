@@ -19,29 +19,7 @@
 #include <linux/netlink.h>
 #include <netinet/in.h>
 #include <nest/env.h>
-
-struct probe {
-	struct nest_env *env;
-	unsigned         allowed;      /* attempts that succeeded */
-};
-
-/* result < 0 means refused, with error the errno of the attempt */
-static void report(struct probe *p, const char *attempt, long result, int error)
-{
-	if (result < 0) {
-		nest_log(p->env, "probe: %s: denied (%s)", attempt, strerror(error));
-		return;
-	}
-	p->allowed++;
-	nest_log(p->env, "probe: %s: ALLOWED", attempt);
-}
-
-static void report_fd(struct probe *p, const char *attempt, long fd, int error)
-{
-	report(p, attempt, fd, error);
-	if (fd >= 0)
-		close((int)fd);
-}
+#include "../probe_common.h"
 
 static void report_pair(struct probe *p, const char *attempt, long result, int error,
                         int pair[2])
@@ -131,6 +109,5 @@ void component_construct(struct nest_env *env)
 	p.env = env;
 	probe_socket(&p);
 	probe_unix_pair(&p);
-	nest_log(env, "probe: done");
-	nest_env_exit(env, p.allowed ? 1 : 0);
+	probe_finish(&p);
 }

@@ -24,9 +24,14 @@ static void report_fault(int sig, siginfo_t *info, void *context)
 		.addr   = (unsigned long long)(unsigned long)info->si_addr,
 		.ip     = (unsigned long long)uc->uc_mcontext.gregs[REG_RIP],
 	};
+	if (info->si_code <= 0)            /* sent, not caused: no fault address */
+		report.addr = 0;
 	send(STARTUP_FAULT, &report, sizeof(report), MSG_NOSIGNAL | MSG_DONTWAIT);
-	/* SA_RESETHAND restored the default action: a hardware fault recurs
-	 * on return and ends the process; abort() raises again */
+	/* SA_RESETHAND restored the default action: a hardware fault recurs on
+	 * return and ends the process. A raised signal (abort) would be ignored
+	 * by the kernel, the component being PID 1 of its namespace. */
+	if (info->si_code <= 0)
+		_exit(128 + sig);
 }
 
 static void install_fault_handlers(void)
