@@ -2,7 +2,7 @@
  * \brief  Core's state: its services, the PDs, and the sessions it serves
  *
  * Core is the root of the component tree and the only process with ambient
- * authority. It offers PD, ROM, LOG and CPU sessions to its one child, init,
+ * authority. It offers PD, ROM, LOG, CPU and RM sessions to its one child, init,
  * and contains no policy: it neither routes nor decides, it accounts.
  */
 #ifndef NEST_CORE_H
@@ -47,7 +47,7 @@ struct pd_server {
 	struct pd_server  *next;
 };
 
-enum core_service { SERVICE_PD, SERVICE_ROM, SERVICE_LOG, SERVICE_CPU, SERVICE_COUNT };
+enum core_service { SERVICE_PD, SERVICE_ROM, SERVICE_LOG, SERVICE_CPU, SERVICE_RM, SERVICE_COUNT };
 
 /* a session at core, requested by init through core's parent interface */
 struct core_session {
@@ -111,6 +111,9 @@ void            log_session_destroy(void *server);
 enum nest_error cpu_session_create(struct core *core, const char *label, void **server,
                                    struct nest_rpc_object **object);
 void            cpu_session_destroy(void *server);
+enum nest_error rm_session_create(struct core *core, const char *label, void **server,
+                                  struct nest_rpc_object **object);
+void            rm_session_destroy(void *server);
 
 enum nest_error core_stats_init(struct core *core, struct core_stats *stats);
 

@@ -19,6 +19,7 @@ struct parent_server;
 
 static const char *const service_names[SERVICE_COUNT] = {
 	[SERVICE_PD] = "PD", [SERVICE_ROM] = "ROM", [SERVICE_LOG] = "LOG", [SERVICE_CPU] = "CPU",
+	[SERVICE_RM] = "RM",
 };
 
 static enum nest_error create(struct core *core, struct core_session *s, const char *args)
@@ -39,6 +40,7 @@ static enum nest_error create(struct core *core, struct core_session *s, const c
 	case SERVICE_ROM: return rom_session_create(core, s->label, &s->server, &s->object);
 	case SERVICE_LOG: return log_session_create(core, s->label, &s->server, &s->object);
 	case SERVICE_CPU: return cpu_session_create(core, s->label, &s->server, &s->object);
+	case SERVICE_RM:  return rm_session_create(core, s->label, &s->server, &s->object);
 	case SERVICE_COUNT: break;
 	}
 	return NEST_ERR_NOT_FOUND;
@@ -51,6 +53,7 @@ static void destroy(struct core_session *s)
 	case SERVICE_ROM: rom_session_destroy(s->server); break;
 	case SERVICE_LOG: log_session_destroy(s->server); break;
 	case SERVICE_CPU: cpu_session_destroy(s->server); break;
+	case SERVICE_RM:  rm_session_destroy(s->server); break;
 	case SERVICE_COUNT: break;
 	}
 	account_deposit(&s->payer->account, s->ram_donated, s->caps_donated);
