@@ -40,6 +40,12 @@ enum nest_error nest_env_alloc_ram(struct nest_env *env, size_t size, struct nes
 enum nest_error nest_env_attach(struct nest_env *env, struct nest_cap ds, size_t size,
                                 bool writable, void **addr);
 
+/* a region map (RM session) attached as one range: a managed dataspace */
+enum nest_error nest_region_map_attach(struct nest_client *region_map, void **addr,
+                                       size_t *size);
+enum nest_error nest_region_map_sync(struct nest_client *region_map, void *addr, size_t size);
+void            nest_region_map_detach(void *addr, size_t size);
+
 /* tell the parent and leave; never returns */
 _Noreturn void nest_env_exit(struct nest_env *env, int code);
 
