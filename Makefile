@@ -34,48 +34,56 @@ all: deps $(BUILD)/bin/core $(addprefix $(BUILD)/bin/,$(COMPONENTS)) unit-tests
 deps:
 	@scripts/deps build
 
+# quiet by default; make V=1 shows the commands
+Q := $(if $(V),,@)
+
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/obj-san/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(SANFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  CC san  $<")
+	$(Q)$(CC) $(SANFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/lib/libnest_base.a: $(BASE_OBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/lib/libnest_base_san.a: $(call obj_san,$(BASE_SRC))
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/lib/libnest_runtime.a: $(RUNTIME_OBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/lib/libnest_sandbox.a: $(call obj,$(SANDBOX_SRC))
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 COMPONENT_LIBS := $(BUILD)/lib/libnest_sandbox.a $(BUILD)/lib/libnest_runtime.a $(BUILD)/lib/libnest_base.a
 
 $(BUILD)/bin/core: $(call obj,$(CORE_SRC)) $(BUILD)/lib/libnest_base.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $^
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) -o $@ $^
 
 # components are static: they are exec'd from a memfd into an empty root
 COMPONENT_LDFLAGS := -static -Wl,--gc-sections
 define component_rule
 $(BUILD)/bin/$(notdir $(1)): $(call obj,$(wildcard $(1)/*.c)) $(COMPONENT_LIBS)
 	@mkdir -p $$(dir $$@)
-	$(CC) $(CFLAGS) $(COMPONENT_LDFLAGS) -o $$@ $$(filter %.o,$$^) -Wl,--start-group $(COMPONENT_LIBS) -Wl,--end-group
+	@$(if $(Q),echo "  LD      $$@")
+	$(Q)$(CC) $(CFLAGS) $(COMPONENT_LDFLAGS) -o $$@ $$(filter %.o,$$^) -Wl,--start-group $(COMPONENT_LIBS) -Wl,--end-group
 endef
 $(foreach d,$(COMPONENT_DIRS),$(eval $(call component_rule,$(d))))
 
 $(BUILD)/bin/init: $(call obj,$(INIT_SRC)) $(COMPONENT_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(COMPONENT_LDFLAGS) -o $@ $(filter %.o,$^) -Wl,--start-group $(COMPONENT_LIBS) -Wl,--end-group
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(COMPONENT_LDFLAGS) -o $@ $(filter %.o,$^) -Wl,--start-group $(COMPONENT_LIBS) -Wl,--end-group
 
 # unit tests: each *_test.c links with the library (and core's or init's
 # objects if it lives there), built once plain and once with ASan and UBSan
@@ -83,10 +91,12 @@ test_deps = $(filter-out $(1),$(if $(filter core/%,$(1)),$(filter-out core/main.
 define unit_rule
 $(BUILD)/test/$(basename $(notdir $(1))): $(call obj,$(1) $(call test_deps,$(1))) $(BUILD)/lib/libnest_base.a
 	@mkdir -p $$(dir $$@)
-	$(CC) $(CFLAGS) -o $$@ $$^
+	@$(if $(Q),echo "  LD      $$@")
+	$(Q)$(CC) $(CFLAGS) -o $$@ $$^
 $(BUILD)/test-san/$(basename $(notdir $(1))): $(call obj_san,$(1) $(call test_deps,$(1))) $(BUILD)/lib/libnest_base_san.a
 	@mkdir -p $$(dir $$@)
-	$(CC) $(SANFLAGS) -o $$@ $$^
+	@$(if $(Q),echo "  LD      $$@")
+	$(Q)$(CC) $(SANFLAGS) -o $$@ $$^
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 UNIT_BINS := $(foreach t,$(UNIT_TESTS),$(BUILD)/test/$(basename $(notdir $(t))) $(BUILD)/test-san/$(basename $(notdir $(t))))

@@ -6,7 +6,9 @@
  * runtime needs: messages over the descriptors it holds, its wait set and
  * signal counters, shared mappings of dataspaces, time, and leaving. No
  * open, socket (other than AF_UNIX pairs), connect, kill, ptrace, fork or
- * memfd. execveat is allowed once: for the binary at STARTUP_BINARY, a
+ * memfd. clone only makes threads of the process itself; clone3, whose
+ * flags the filter cannot see, answers ENOSYS so that libc falls back to
+ * clone. execveat is allowed once: for the binary at STARTUP_BINARY, a
  * descriptor number that cannot exist after exec. Anonymous shared memory is
  * refused, so memory outside dataspaces is bounded by RLIMIT_DATA.
  */
@@ -16,6 +18,7 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <sched.h>
 #include <stddef.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -110,6 +113,17 @@ static void allow_mmap(struct filter *f)
 	emit(f, (struct sock_filter)RET(DENY));
 }
 
+/* clone for threads only: same memory, same signal handlers, no namespace */
+static void allow_thread_clone(struct filter *f)
+{
+	unsigned mask = CLONE_THREAD | CLONE_VM | CLONE_SIGHAND | CLONE_NEWNS | CLONE_NEWCGROUP |
+	                CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET |
+	                CLONE_VFORK | CLONE_PARENT | CLONE_PTRACE | CLONE_UNTRACED;
+	allow_if(f, SYS_clone, ARG_LO(0), mask, CLONE_THREAD | CLONE_VM | CLONE_SIGHAND);
+	rule(f, SYS_clone3, 1);
+	emit(f, (struct sock_filter)RET(SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA)));
+}
+
 /* reading limits is fine, changing them is not: new_limit must be NULL */
 static void allow_prlimit_read(struct filter *f)
 {
@@ -152,6 +166,7 @@ int sandbox_install_filter(int self_pid)
 	allow_fcntl(&f);
 	allow_mmap(&f);
 	allow_prlimit_read(&f);
+	allow_thread_clone(&f);
 	allow_execveat_of_binary(&f);
 	allow_if(&f, SYS_socketpair, ARG_LO(0), 0xffffffff, AF_UNIX);
 	allow_if(&f, SYS_tgkill, ARG_LO(0), 0xffffffff, (unsigned)self_pid);

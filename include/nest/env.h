@@ -11,12 +11,15 @@
 
 #include <stdarg.h>
 #include <nest/entrypoint.h>
+#include <nest/lock.h>
 
 struct nest_env {
 	struct nest_entrypoint ep;
 	struct nest_client     parent;
 	struct nest_client     pd;        /* the component's own PD session */
 	struct nest_client     log;       /* its LOG session, opened at start */
+	struct nest_client     cpu;       /* its CPU session, opened with the first thread */
+	struct nest_lock       lock;      /* LOG and CPU sessions are shared by threads */
 	const char            *name;      /* as given by the parent, for diagnostics */
 };
 
@@ -46,6 +49,24 @@ enum nest_error nest_region_map_attach(struct nest_client *region_map, void **ad
 enum nest_error nest_region_map_sync(struct nest_client *region_map, void *addr, size_t size);
 void            nest_region_map_detach(void *addr, size_t size);
 
+/* threads: each runs on a stack that is a dataspace of the PD and is named
+ * in the component's CPU session at core. The entrypoint stays the only
+ * thread that serves RPCs; a thread uses RPC clients of its own. */
+struct nest_thread {
+	void           *handle;
+	uint32_t        cpu_thread;
+	struct nest_cap stack;
+	void           *stack_base;
+	size_t          stack_size;
+	void          (*entry)(void *);
+	void           *arg;
+};
+
+enum nest_error nest_thread_start(struct nest_env *env, struct nest_thread *thread,
+                                  const char *name, size_t stack_size,
+                                  void (*entry)(void *), void *arg);
+void            nest_thread_join(struct nest_env *env, struct nest_thread *thread);
+
 /* tell the parent and leave; never returns */
 _Noreturn void nest_env_exit(struct nest_env *env, int code);
 
@@ -59,6 +80,11 @@ void nest_heap_init(struct nest_client *pd);
 /* stacks are dataspaces of the PD too, with a guard page below them */
 enum { NEST_EP_STACK_SIZE = 64 * 1024 };
 enum nest_error nest_stack_alloc(struct nest_client *pd, size_t size, void **top);
+/* the same, keeping the dataspace so that the stack can be freed */
+enum nest_error nest_stack_alloc_freeable(struct nest_client *pd, size_t size,
+                                          struct nest_cap *ds, void **base);
+void            nest_stack_free(struct nest_client *pd, struct nest_cap *ds, void *base,
+                                size_t size);
 void            nest_run_on_stack(void (*fn)(void *), void *arg, void *top);
 
 #endif

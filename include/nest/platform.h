@@ -54,6 +54,7 @@ size_t          plat_page_size(void);
 /* time and leaving */
 uint64_t        plat_time_us(void);
 void            plat_sleep_us(uint64_t us);
+void            plat_yield(void);
 _Noreturn void  plat_exit(int code);
 
 /* writes to the host's diagnostic output (core and host tools only) */

@@ -22,6 +22,7 @@ void nest_vlog(struct nest_env *env, const char *fmt, va_list args)
 	char *line = text;
 
 	vsnprintf(text, sizeof(text), fmt, args);
+	nest_lock_acquire(&env->lock);
 	while (line) {
 		char *newline = strchr(line, '\n');
 		if (newline)
@@ -30,6 +31,7 @@ void nest_vlog(struct nest_env *env, const char *fmt, va_list args)
 			log_write(&env->log, line);
 		line = newline ? newline + 1 : NULL;
 	}
+	nest_lock_release(&env->lock);
 }
 
 void nest_log(struct nest_env *env, const char *fmt, ...)

@@ -4,6 +4,7 @@
  * Every byte a component allocates comes from a dataspace of its own PD,
  * charged to its RAM quota by core. When the quota is exhausted, malloc
  * returns NULL; the component never gets memory its parent did not grant.
+ * A lock makes it safe for the component's threads.
  * Small blocks come from size classes (powers of two and the halfway steps
  * between them, so a block wastes at most a third) carved out of 256 KiB
  * chunks; blocks
@@ -14,6 +15,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <nest/env.h>
+#include <nest/lock.h>
 #include <nest/platform.h>
 #include <nest/session/pd.h>
 
@@ -42,9 +44,10 @@ struct heap {
 	unsigned char      *chunk_pos, *chunk_end;
 	unsigned char       boot[BOOT_SIZE] __attribute__((aligned(16)));
 	int                 boot_used;
+	struct nest_lock    lock;
 };
 
-static struct heap heap;
+static struct heap heap = { .lock = NEST_LOCK_INIT };
 
 void nest_heap_init(struct nest_client *pd)
 {
@@ -163,12 +166,21 @@ static void *heap_alloc(size_t size)
 	return ptr;
 }
 
-void *malloc(size_t size)
+static void *heap_alloc_locked(size_t size)
 {
-	return heap_alloc(size);
+	void *ptr;
+	nest_lock_acquire(&heap.lock);
+	ptr = heap_alloc(size);
+	nest_lock_release(&heap.lock);
+	return ptr;
 }
 
-void free(void *ptr)
+void *malloc(size_t size)
+{
+	return heap_alloc_locked(size);
+}
+
+static void heap_free(void *ptr)
 {
 	struct block *b;
 	if (!ptr)
@@ -188,6 +200,13 @@ void free(void *ptr)
 	}
 }
 
+void free(void *ptr)
+{
+	nest_lock_acquire(&heap.lock);
+	heap_free(ptr);
+	nest_lock_release(&heap.lock);
+}
+
 void *calloc(size_t count, size_t size)
 {
 	void *ptr;
@@ -195,7 +214,7 @@ void *calloc(size_t count, size_t size)
 		errno = ENOMEM;
 		return NULL;
 	}
-	ptr = heap_alloc(count * size);
+	ptr = heap_alloc_locked(count * size);
 	if (ptr)
 		memset(ptr, 0, count * size);   /* recycled small blocks are not zeroed */
 	return ptr;
@@ -217,7 +236,7 @@ void *realloc(void *ptr, size_t size)
 	size_t old;
 	void *fresh;
 	if (!ptr)
-		return heap_alloc(size);
+		return heap_alloc_locked(size);
 	if (!size) {
 		free(ptr);
 		return NULL;
@@ -225,7 +244,7 @@ void *realloc(void *ptr, size_t size)
 	old = malloc_usable_size(ptr);
 	if (size <= old)
 		return ptr;
-	fresh = heap_alloc(size);
+	fresh = heap_alloc_locked(size);
 	if (fresh) {
 		memcpy(fresh, ptr, old);
 		free(ptr);
@@ -241,12 +260,12 @@ int posix_memalign(void **out, size_t align, size_t size)
 	if (align < sizeof(void *) || (align & (align - 1)))
 		return EINVAL;
 	if (align <= HEADER) {
-		*out = heap_alloc(size);
+		*out = heap_alloc_locked(size);
 		return *out ? 0 : ENOMEM;
 	}
 	if (size > SIZE_MAX - align - HEADER)
 		return ENOMEM;
-	raw = heap_alloc(size + align + HEADER);
+	raw = heap_alloc_locked(size + align + HEADER);
 	if (!raw)
 		return ENOMEM;
 	user = (unsigned char *)(((uintptr_t)raw + HEADER + align - 1) & ~(uintptr_t)(align - 1));

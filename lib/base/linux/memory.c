@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -48,6 +49,11 @@ void plat_sleep_us(uint64_t us)
 	struct timespec ts = { (time_t)(us / 1000000u), (long)(us % 1000000u) * 1000 };
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
+}
+
+void plat_yield(void)
+{
+	sched_yield();
 }
 
 _Noreturn void plat_exit(int code)

@@ -12,32 +12,53 @@
 #include <nest/platform.h>
 #include <nest/session/pd.h>
 
-enum nest_error nest_stack_alloc(struct nest_client *pd, size_t size, void **top)
+/* size must be a multiple of the page size; *base is the stack's lowest byte */
+enum nest_error nest_stack_alloc_freeable(struct nest_client *pd, size_t size,
+                                          struct nest_cap *ds, void **base)
 {
 	size_t guard = plat_page_size();
-	struct nest_cap ds;
-	unsigned char *base;
-	void *mapped;
+	unsigned char *range;
 	enum nest_error err;
 
-	size = (size + guard - 1) / guard * guard;
-	err = pd_alloc_ram(pd, size, &ds);
+	err = pd_alloc_ram(pd, size, ds);
 	if (err)
 		return err;
-	base = mmap(NULL, guard + size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (base == MAP_FAILED) {
-		pd_free_ram(pd, ds);
-		nest_cap_release(&ds);
+	range = mmap(NULL, guard + size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+	             -1, 0);
+	if (range == MAP_FAILED ||
+	    mmap(range + guard, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+	         nest_cap_handle(*ds), 0) == MAP_FAILED) {
+		if (range != MAP_FAILED)
+			munmap(range, guard + size);
+		pd_free_ram(pd, *ds);
+		nest_cap_release(ds);
 		return NEST_ERR_OUT_OF_RAM;
 	}
-	mapped = mmap(base + guard, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
-	              nest_cap_handle(ds), 0);
-	nest_cap_release(&ds);                 /* the mapping keeps it */
-	if (mapped == MAP_FAILED) {
-		munmap(base, guard + size);
-		return NEST_ERR_OUT_OF_RAM;
-	}
-	*top = base + guard + size;
+	*base = range + guard;
+	return NEST_OK;
+}
+
+void nest_stack_free(struct nest_client *pd, struct nest_cap *ds, void *base, size_t size)
+{
+	size_t guard = plat_page_size();
+	munmap((unsigned char *)base - guard, guard + size);
+	pd_free_ram(pd, *ds);
+	nest_cap_release(ds);
+}
+
+enum nest_error nest_stack_alloc(struct nest_client *pd, size_t size, void **top)
+{
+	size_t page = plat_page_size();
+	struct nest_cap ds;
+	void *base;
+	enum nest_error err;
+
+	size = (size + page - 1) / page * page;
+	err = nest_stack_alloc_freeable(pd, size, &ds, &base);
+	if (err)
+		return err;
+	nest_cap_release(&ds);                 /* the mapping keeps it, for good */
+	*top = (unsigned char *)base + size;
 	return NEST_OK;
 }
 
