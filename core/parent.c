@@ -84,13 +84,7 @@ enum nest_error parent_serve_session(struct parent_server *p, const char *servic
 			kind = i;
 	if (kind < 0)
 		return NEST_ERR_NOT_FOUND;
-	if (nest_args_validate(args))
-		return NEST_ERR_INVALID_ARGS;
-	err = nest_args_str(args, "label", label, sizeof(label));
-	if (err && err != NEST_ERR_NOT_FOUND)
-		return NEST_ERR_INVALID_ARGS;
-	if (nest_args_u64(args, "ram_quota", &ram) == NEST_ERR_SYNTAX ||
-	    nest_args_u64(args, "cap_quota", &caps) == NEST_ERR_SYNTAX)
+	if (nest_args_label(args, label, sizeof(label)) || nest_args_quota(args, &ram, &caps))
 		return NEST_ERR_INVALID_ARGS;
 	if (ram < SESSION_RAM_MIN)
 		return NEST_ERR_INSUFFICIENT_RAM_QUOTA;
@@ -132,8 +126,7 @@ enum nest_error parent_serve_upgrade(struct parent_server *p, struct nest_cap se
 
 	if (!link)
 		return NEST_ERR_INVALID_CAP;
-	if (nest_args_u64(args, "ram_quota", &ram) == NEST_ERR_SYNTAX ||
-	    nest_args_u64(args, "cap_quota", &caps) == NEST_ERR_SYNTAX)
+	if (nest_args_quota(args, &ram, &caps))
 		return NEST_ERR_INVALID_ARGS;
 	err = account_withdraw(&(*link)->payer->account, ram, caps);
 	if (err)

@@ -3,18 +3,18 @@
  *
  * Each session is an RPC object of its own, allocated when the parent asks
  * the root for it and freed when the parent closes it. make_counter() hands
- * the client a capability to yet another fresh object.
+ * the client a capability to yet another fresh object, revoked with the
+ * session.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <nest/env.h>
+#include <nest/root.h>
 #include <nest/session_args.h>
 #include <nest/session/hello.h>
-#include <nest/session/root.h>
 
 NEST_RPC_DISPATCH(hello, HELLO_INTERFACE)
 NEST_RPC_DISPATCH(counter, COUNTER_INTERFACE)
-NEST_RPC_DISPATCH(root, ROOT_INTERFACE)
 
 enum { MAX_COUNTERS = 4 };
 
@@ -28,13 +28,6 @@ struct hello_server {
 	struct nest_env       *env;
 	char                   label[160];
 	struct counter_server *counters[MAX_COUNTERS];
-	struct hello_server   *next;
-};
-
-struct root_server {
-	struct nest_rpc_object object;
-	struct nest_env       *env;
-	struct hello_server   *sessions;
 };
 
 enum nest_error counter_serve_increment(struct counter_server *c, uint32_t *value)
@@ -77,63 +70,44 @@ enum nest_error hello_serve_make_counter(struct hello_server *s, uint32_t start,
 	return NEST_ERR_OUT_OF_CAPS;
 }
 
-enum nest_error root_serve_session(struct root_server *root, const char *args,
-                                   struct nest_cap *session)
+static enum nest_error create_session(void *state, const char *args,
+                                      struct nest_rpc_object **object)
 {
+	struct nest_env *env = state;
 	struct hello_server *s = calloc(1, sizeof(*s));
 	if (!s)
 		return NEST_ERR_OUT_OF_RAM;
-	s->env = root->env;
-	if (nest_args_str(args, "label", s->label, sizeof(s->label)))
+	s->env = env;
+	if (nest_args_label(args, s->label, sizeof(s->label)))
 		strcpy(s->label, "?");
-	if (nest_ep_manage(&root->env->ep, &s->object, hello_dispatch, s)) {
+	if (nest_ep_manage(&env->ep, &s->object, hello_dispatch, s)) {
 		free(s);
 		return NEST_ERR_OUT_OF_CAPS;
 	}
-	s->next = root->sessions;
-	root->sessions = s;
-	nest_log(root->env, "new session for \"%s\"", s->label);
-	*session = s->object.cap;
+	nest_log(env, "new session for \"%s\"", s->label);
+	*object = &s->object;
 	return NEST_OK;
 }
 
-enum nest_error root_serve_upgrade(struct root_server *root, struct nest_cap session,
-                                   const char *args)
+static void destroy_session(void *state, struct nest_rpc_object *object)
 {
-	(void)root; (void)session; (void)args;
-	return NEST_OK;
-}
-
-enum nest_error root_serve_close(struct root_server *root, struct nest_cap session)
-{
-	struct nest_rpc_object *o = nest_ep_lookup(&root->env->ep, session);
-	for (struct hello_server **p = &root->sessions; o && *p; p = &(*p)->next) {
-		struct hello_server *s = *p;
-		if (&s->object != o)
-			continue;
-		*p = s->next;
-		for (unsigned i = 0; i < MAX_COUNTERS; i++)
-			if (s->counters[i]) {
-				nest_ep_dissolve(&s->counters[i]->object);
-				free(s->counters[i]);
-			}
-		nest_log(root->env, "closed session of \"%s\"", s->label);
-		nest_ep_dissolve(&s->object);
-		free(s);
-		return NEST_OK;
-	}
-	return NEST_ERR_INVALID_CAP;
+	struct hello_server *s = object->state;
+	for (unsigned i = 0; i < MAX_COUNTERS; i++)
+		if (s->counters[i]) {
+			nest_ep_dissolve(&s->counters[i]->object);
+			free(s->counters[i]);
+		}
+	nest_log(state, "closed session of \"%s\"", s->label);
+	nest_ep_dissolve(&s->object);
+	free(s);
 }
 
 void component_construct(struct nest_env *env)
 {
+	static const struct nest_root_ops ops = { create_session, destroy_session };
 	static struct root_server root;
-	enum nest_error err;
+	enum nest_error err = nest_root_announce(env, &root, "Hello", &ops, env);
 
-	root.env = env;
-	err = nest_ep_manage(&env->ep, &root.object, root_dispatch, &root);
-	if (!err)
-		err = nest_env_announce(env, "Hello", root.object.cap);
 	if (err) {
 		nest_log(env, "Error: cannot announce the Hello service: %s", nest_error_name(err));
 		nest_env_exit(env, 1);

@@ -1,24 +1,17 @@
 /*
  * \brief  Answers every signal with a signal, for the signal benchmark
  */
+#include <stdlib.h>
 #include <nest/env.h>
+#include <nest/root.h>
 #include <nest/session/pong.h>
-#include <nest/session/root.h>
 
 NEST_RPC_DISPATCH(pong, PONG_INTERFACE)
-NEST_RPC_DISPATCH(root, ROOT_INTERFACE)
 
 struct pong_server {
 	struct nest_rpc_object     object;
 	struct nest_signal_handler handler;
 	struct nest_cap            ping;
-};
-
-struct root_server {
-	struct nest_rpc_object object;
-	struct nest_env       *env;
-	struct pong_server     session;
-	int                    open;
 };
 
 static void answer(void *state, uint64_t count)
@@ -37,46 +30,40 @@ enum nest_error pong_serve_exchange(struct pong_server *s, struct nest_cap ping,
 	return NEST_OK;
 }
 
-enum nest_error root_serve_session(struct root_server *root, const char *args,
-                                   struct nest_cap *session)
+static enum nest_error create_session(void *state, const char *args,
+                                      struct nest_rpc_object **object)
 {
+	struct nest_env *env = state;
+	struct pong_server *s = calloc(1, sizeof(*s));
 	enum nest_error err;
 	(void)args;
-	if (root->open)
-		return NEST_ERR_UNAVAILABLE;
-	err = nest_ep_manage(&root->env->ep, &root->session.object, pong_dispatch, &root->session);
-	if (!err)
-		err = nest_signal_handler_init(&root->env->ep, &root->session.handler, answer,
-		                               &root->session);
-	if (err)
+	if (!s)
+		return NEST_ERR_OUT_OF_RAM;
+	err = nest_signal_handler_init(&env->ep, &s->handler, answer, s);
+	if (!err && (err = nest_ep_manage(&env->ep, &s->object, pong_dispatch, s)))
+		nest_signal_handler_fini(&s->handler);
+	if (err) {
+		free(s);
 		return err;
-	root->open = 1;
-	*session = root->session.object.cap;
+	}
+	*object = &s->object;
 	return NEST_OK;
 }
 
-enum nest_error root_serve_upgrade(struct root_server *root, struct nest_cap session,
-                                   const char *args)
+static void destroy_session(void *state, struct nest_rpc_object *object)
 {
-	(void)root; (void)session; (void)args;
-	return NEST_OK;
-}
-
-enum nest_error root_serve_close(struct root_server *root, struct nest_cap session)
-{
-	(void)session;
-	nest_signal_handler_fini(&root->session.handler);
-	nest_ep_dissolve(&root->session.object);
-	nest_cap_release(&root->session.ping);
-	root->open = 0;
-	return NEST_OK;
+	struct pong_server *s = object->state;
+	(void)state;
+	nest_signal_handler_fini(&s->handler);
+	nest_ep_dissolve(&s->object);
+	nest_cap_release(&s->ping);
+	free(s);
 }
 
 void component_construct(struct nest_env *env)
 {
+	static const struct nest_root_ops ops = { create_session, destroy_session };
 	static struct root_server root;
-	root.env = env;
-	if (nest_ep_manage(&env->ep, &root.object, root_dispatch, &root) ||
-	    nest_env_announce(env, "Pong", root.object.cap))
+	if (nest_root_announce(env, &root, "Pong", &ops, env))
 		nest_env_exit(env, 1);
 }

@@ -64,4 +64,9 @@ enum nest_error nest_label_prepend(char *out, size_t size, const char *prefix, c
 /* last element of a label, after the last " -> " (the whole label if none) */
 const char *nest_label_last(const char *label);
 
+/* a session request's label (empty if absent) and donated quota (absent
+ * counts as 0): NEST_ERR_INVALID_ARGS for anything malformed */
+enum nest_error nest_args_label(const char *args, char *label, size_t size);
+enum nest_error nest_args_quota(const char *args, uint64_t *ram, uint64_t *caps);
+
 #endif

@@ -81,8 +81,7 @@ enum nest_error parent_serve_upgrade(struct parent_server *p, struct nest_cap ca
 
 	if (!s)
 		return NEST_ERR_INVALID_CAP;
-	if (nest_args_u64(args, "ram_quota", &ram) == NEST_ERR_SYNTAX ||
-	    nest_args_u64(args, "cap_quota", &caps) == NEST_ERR_SYNTAX)
+	if (nest_args_quota(args, &ram, &caps))
 		return NEST_ERR_INVALID_ARGS;
 	err = pd_transfer_quota(&p->child->pd, s->route.kind == ROUTE_PARENT
 	                        ? sb->env->pd.cap : s->route.server->pd.cap, ram, caps);

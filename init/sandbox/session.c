@@ -45,13 +45,8 @@ enum nest_error session_create(struct child *client, const char *service, const 
 	struct session *s;
 	enum nest_error err;
 
-	if (strlen(service) >= SERVICE_LEN || strlen(args) >= ARGS_LEN || nest_args_validate(args))
-		return NEST_ERR_INVALID_ARGS;
-	err = nest_args_str(args, "label", label, sizeof(label));
-	if (err && err != NEST_ERR_NOT_FOUND)
-		return NEST_ERR_INVALID_ARGS;
-	if (nest_args_u64(args, "ram_quota", &ram) == NEST_ERR_SYNTAX ||
-	    nest_args_u64(args, "cap_quota", &caps) == NEST_ERR_SYNTAX)
+	if (strlen(service) >= SERVICE_LEN || strlen(args) >= ARGS_LEN ||
+	    nest_args_label(args, label, sizeof(label)) || nest_args_quota(args, &ram, &caps))
 		return NEST_ERR_INVALID_ARGS;
 
 	err = route_session(sb, client, service, label, &route);

@@ -370,3 +370,30 @@ const char *nest_label_last(const char *label)
 		last = p + strlen(arrow);
 	return last;
 }
+
+static enum nest_error u64_or_zero(const char *args, const char *key, uint64_t *value)
+{
+	enum nest_error err = nest_args_u64(args, key, value);
+	if (err == NEST_ERR_NOT_FOUND) {
+		*value = 0;
+		return NEST_OK;
+	}
+	return err ? NEST_ERR_INVALID_ARGS : NEST_OK;
+}
+
+enum nest_error nest_args_quota(const char *args, uint64_t *ram, uint64_t *caps)
+{
+	if (u64_or_zero(args, "ram_quota", ram) || u64_or_zero(args, "cap_quota", caps))
+		return NEST_ERR_INVALID_ARGS;
+	return NEST_OK;
+}
+
+enum nest_error nest_args_label(const char *args, char *label, size_t size)
+{
+	enum nest_error err = nest_args_str(args, "label", label, size);
+	if (err == NEST_ERR_NOT_FOUND && size) {
+		label[0] = 0;
+		return NEST_OK;
+	}
+	return err ? NEST_ERR_INVALID_ARGS : NEST_OK;
+}

@@ -1,24 +1,18 @@
 /*
  * \brief  Relay server: keeps a capability it is handed and invokes it
  */
+#include <stdlib.h>
 #include <nest/env.h>
+#include <nest/root.h>
 #include <nest/session/hello.h>
 #include <nest/session/relay.h>
-#include <nest/session/root.h>
 
 NEST_RPC_DISPATCH(relay, RELAY_INTERFACE)
-NEST_RPC_DISPATCH(root, ROOT_INTERFACE)
 
 struct relay_server {
 	struct nest_rpc_object object;
 	struct nest_env       *env;
 	struct nest_client     counter;
-	int                    open;
-};
-
-struct root_server {
-	struct nest_rpc_object object;
-	struct relay_server    session;
 };
 
 enum nest_error relay_serve_keep(struct relay_server *s, struct nest_cap counter)
@@ -39,44 +33,36 @@ enum nest_error relay_serve_increment(struct relay_server *s, uint32_t *value)
 	return err;
 }
 
-enum nest_error root_serve_session(struct root_server *root, const char *args,
-                                   struct nest_cap *session)
+static enum nest_error create_session(void *state, const char *args,
+                                      struct nest_rpc_object **object)
 {
-	struct relay_server *s = &root->session;
-	enum nest_error err;
+	struct relay_server *s = calloc(1, sizeof(*s));
 	(void)args;
-	if (s->open)
-		return NEST_ERR_UNAVAILABLE;
-	err = nest_ep_manage(&s->env->ep, &s->object, relay_dispatch, s);
-	if (err)
-		return err;
-	s->open = 1;
-	*session = s->object.cap;
+	if (!s)
+		return NEST_ERR_OUT_OF_RAM;
+	s->env = state;
+	nest_client_init(&s->counter, NEST_CAP_INVALID);
+	if (nest_ep_manage(&s->env->ep, &s->object, relay_dispatch, s)) {
+		free(s);
+		return NEST_ERR_OUT_OF_CAPS;
+	}
+	*object = &s->object;
 	return NEST_OK;
 }
 
-enum nest_error root_serve_upgrade(struct root_server *root, struct nest_cap session,
-                                   const char *args)
+static void destroy_session(void *state, struct nest_rpc_object *object)
 {
-	(void)root; (void)session; (void)args;
-	return NEST_OK;
-}
-
-enum nest_error root_serve_close(struct root_server *root, struct nest_cap session)
-{
-	(void)session;
-	nest_ep_dissolve(&root->session.object);
-	nest_client_fini(&root->session.counter);
-	root->session.open = 0;
-	return NEST_OK;
+	struct relay_server *s = object->state;
+	(void)state;
+	nest_ep_dissolve(&s->object);
+	nest_client_fini(&s->counter);
+	free(s);
 }
 
 void component_construct(struct nest_env *env)
 {
+	static const struct nest_root_ops ops = { create_session, destroy_session };
 	static struct root_server root;
-	root.session.env = env;
-	nest_client_init(&root.session.counter, NEST_CAP_INVALID);
-	if (nest_ep_manage(&env->ep, &root.object, root_dispatch, &root) ||
-	    nest_env_announce(env, "Relay", root.object.cap))
+	if (nest_root_announce(env, &root, "Relay", &ops, env))
 		nest_env_exit(env, 1);
 }
