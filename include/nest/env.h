@@ -78,7 +78,7 @@ enum nest_error nest_platform_startup(struct nest_startup *startup, int argc, ch
 void nest_heap_init(struct nest_client *pd);
 
 /* stacks are dataspaces of the PD too, with a guard page below them */
-enum { NEST_EP_STACK_SIZE = 64 * 1024 };
+enum { NEST_EP_STACK_SIZE = 32 * 1024 };
 enum nest_error nest_stack_alloc(struct nest_client *pd, size_t size, void **top);
 /* the same, keeping the dataspace so that the stack can be freed */
 enum nest_error nest_stack_alloc_freeable(struct nest_client *pd, size_t size,
