@@ -4,7 +4,8 @@
  * One binary started under several names (<binary name="crash"/>), so that
  * each kind of fault gets a scenario of its own without a binary of its
  * own: crash_segv writes through a bad pointer, crash_abort calls abort(),
- * crash_ill executes an undefined instruction. Core must report the fault
+ * crash_ill executes an undefined instruction, crash_stack recurses into
+ * the guard page below its stack. Core must report the fault
  * with the label, the signal and the address, init must be told, and the
  * rest must run on. crash_witness shows the last part: it waits until the
  * crasher is long dead, then calls its sibling hello_server.
@@ -41,7 +42,24 @@ static void crash_ill(void)
 	__builtin_trap();           /* ud2 on x86_64 */
 }
 
+/* each frame keeps a page alive, so the 32 KiB stack is gone in a few calls;
+ * the limit only keeps the compiler from calling the recursion infinite */
+static unsigned recurse(unsigned depth)
+{
+	volatile unsigned char frame[4096];
+	frame[0] = (unsigned char)depth;
+	if (depth > 1000000)
+		return frame[0];
+	return recurse(depth + 1) + frame[0];
+}
+
+static void crash_stack(void)
+{
+	recurse(0);
+}
+
 static const struct crash_kind kinds[] = {
+	{ "crash_stack", "overflow its stack",             crash_stack },
 	{ "crash_segv",  "write to address 0x10",          crash_segv  },
 	{ "crash_abort", "call abort()",                   crash_abort },
 	{ "crash_ill",   "execute an illegal instruction", crash_ill   },
