@@ -30,7 +30,8 @@ struct dataspace {
 struct core;
 
 struct pd_server {
-	struct nest_rpc_object object;
+	struct nest_rpc_object object;          /* the parent's: the whole interface */
+	struct nest_rpc_object own;             /* the component's own: its RAM only */
 	struct core       *core;
 	char               label[LABEL_MAX];
 	struct account     account;

@@ -6,6 +6,11 @@
  * the holder of the source PD's capability. When a PD's process ends, its
  * dataspaces are freed at once: the PD's whole quota is then available for
  * its parent to take back.
+ *
+ * A PD has two capabilities. The session capability (its parent's) offers
+ * the whole interface. The component gets another one, which offers only
+ * what concerns its own RAM: it cannot stop, restart or redirect the exit
+ * signal of itself behind its parent's back.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +23,20 @@
 NEST_RPC_DISPATCH(pd, PD_INTERFACE)
 
 enum { RAM_ALLOC_MAX = 1u << 30 };
+
+/* the component's own PD capability: RAM and quota, nothing of its life */
+static enum nest_error pd_own_dispatch(void *state, struct nest_msg *msg)
+{
+	switch (nest_msg_word(msg)) {
+	case pd_op_alloc_ram: case pd_op_free_ram: case pd_op_dataspace_size:
+	case pd_op_transfer_quota: case pd_op_quota:
+		return pd_dispatch(state, msg);
+	default:
+		nest_msg_release_caps(msg);
+		nest_msg_start(msg, NEST_ERR_DENIED);
+		return NEST_OK;
+	}
+}
 
 enum nest_error account_withdraw(struct account *a, uint64_t ram, uint64_t caps)
 {
@@ -40,7 +59,7 @@ struct pd_server *pd_lookup(struct core *core, struct nest_cap cap)
 {
 	struct nest_rpc_object *o = nest_ep_lookup(&core->ep, cap);
 	for (struct pd_server *pd = core->pds; o && pd; pd = pd->next)
-		if (&pd->object == o)
+		if (&pd->object == o || &pd->own == o)
 			return pd;
 	return NULL;
 }
@@ -208,7 +227,7 @@ enum nest_error pd_serve_start(struct pd_server *pd, struct nest_cap binary,
 	if (!nest_cap_valid(parent))
 		return NEST_ERR_INVALID_CAP;
 	err = sandbox_spawn(&pd->core->sandbox, m->fd, name, nest_cap_handle(parent),
-	                    nest_cap_handle(pd->object.cap), pd->cpu_first, pd->cpu_count,
+	                    nest_cap_handle(pd->own.cap), pd->cpu_first, pd->cpu_count,
 	                    &pd->process);
 	if (err) {
 		core_log("%s: cannot start '%s': %s", pd->label, m->name, nest_error_name(err));
@@ -270,6 +289,11 @@ struct pd_server *pd_create(struct core *core, const char *label, struct pd_serv
 		free(pd);
 		return NULL;
 	}
+	if (nest_ep_manage(&core->ep, &pd->own, pd_own_dispatch, pd)) {
+		nest_ep_dissolve(&pd->object);
+		free(pd);
+		return NULL;
+	}
 	pd->next  = core->pds;
 	core->pds = pd;
 	return pd;
@@ -287,6 +311,7 @@ void pd_destroy(struct pd_server *pd)
 			break;
 		}
 	nest_ep_dissolve(&pd->object);
+	nest_ep_dissolve(&pd->own);
 	nest_cap_release(&pd->exit_sigh);
 	free(pd);
 }

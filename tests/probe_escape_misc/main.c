@@ -26,6 +26,7 @@
 #include <linux/keyctl.h>
 #include <linux/perf_event.h>
 #include <nest/env.h>
+#include <nest/session/pd.h>
 #include "../probe_common.h"
 
 enum { FILE_HANDLE_MAX = 128, SYSLOG_ACTION_READ_ALL = 3 };
@@ -170,6 +171,35 @@ static void probe_limits(struct probe *p)
 	report(p, "clock_settime(CLOCK_REALTIME)", r, errno);
 }
 
+/* the component's own PD capability concerns its RAM, not its life: it
+ * cannot stop itself behind its parent's back, restart, or take the exit
+ * signal away from its parent */
+static void report_rpc(struct probe *p, const char *attempt, enum nest_error err)
+{
+	if (err == NEST_OK) {
+		p->allowed++;
+		nest_log(p->env, "probe: %s: ALLOWED", attempt);
+	} else {
+		nest_log(p->env, "probe: %s: denied (%s)", attempt, nest_error_name(err));
+	}
+}
+
+static void probe_own_pd(struct probe *p)
+{
+	struct nest_signal_handler h;
+	uint32_t state = 0, signal = 0;
+	int32_t code = 0;
+	uint64_t addr = 0;
+
+	nest_signal_handler_init(&p->env->ep, &h, NULL, NULL);
+	report_rpc(p, "pd_exit_sigh(own PD)", pd_exit_sigh(&p->env->pd, nest_signal_cap(&h)));
+	report_rpc(p, "pd_start(own PD)", pd_start(&p->env->pd, NEST_CAP_INVALID,
+	                                           NEST_CAP_INVALID, "again"));
+	report_rpc(p, "pd_exit_state(own PD)",
+	           pd_exit_state(&p->env->pd, &state, &code, &signal, &addr));
+	nest_signal_handler_fini(&h);
+}
+
 void component_construct(struct nest_env *env)
 {
 	static struct probe p;
@@ -180,5 +210,6 @@ void component_construct(struct nest_env *env)
 	probe_privilege(&p);
 	probe_kernel_surfaces(&p);
 	probe_limits(&p);
+	probe_own_pd(&p);
 	probe_finish(&p);
 }
