@@ -7,10 +7,16 @@
  * descriptors passed and no marshalling. The client sends and receives, the
  * server receives and sends; nothing else happens in either loop.
  *
+ * Built a second time with SERVER_WAITS_IN_EPOLL as epoll_pingpong: the same,
+ * but the server waits in epoll_wait before each receive, as any server
+ * does that serves more than one client. The difference between the two is
+ * the price of waiting for many sources, which no event-driven server avoids.
+ *
  * Output: raw_pingpong cpus=same median_us=... p10_us=... p90_us=...
  */
 #define _GNU_SOURCE
 #include <signal.h>
+#include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -20,6 +26,13 @@
 #include "bench_util.h"
 
 enum { MSG_SIZE = 64 };
+
+#ifndef SERVER_WAITS_IN_EPOLL
+#define SERVER_WAITS_IN_EPOLL 0
+#define NAME "raw_pingpong"
+#else
+#define NAME "epoll_pingpong"
+#endif
 
 struct client { int sd; };
 
@@ -39,9 +52,16 @@ static int client_round_trip(void *arg)
 static void server_loop(int sd)
 {
 	char buf[MSG_SIZE];
+	int waitset = epoll_create1(EPOLL_CLOEXEC);
+	struct epoll_event event = { .events = EPOLLIN };
 
+	if (waitset < 0 || epoll_ctl(waitset, EPOLL_CTL_ADD, sd, &event))
+		_exit(1);
 	for (;;) {
-		ssize_t n = recv(sd, buf, sizeof(buf), 0);
+		ssize_t n;
+		if (SERVER_WAITS_IN_EPOLL && epoll_wait(waitset, &event, 1, -1) != 1)
+			_exit(1);
+		n = recv(sd, buf, sizeof(buf), 0);
 
 		if (n == 0)
 			_exit(0);
@@ -57,7 +77,7 @@ int main(int argc, char **argv)
 	int sv[2], status;
 	pid_t client = getpid(), server;
 
-	bench_parse(&o, argc, argv, "raw_pingpong", 200000, 50000);
+	bench_parse(&o, argc, argv, NAME, 200000, 50000);
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
 		bench_die("socketpair: %s", strerror(errno));

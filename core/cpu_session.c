@@ -69,7 +69,7 @@ enum nest_error cpu_session_create(struct core *core, const char *label, void **
 	if (!cpu)
 		return NEST_ERR_OUT_OF_RAM;
 	snprintf(cpu->label, sizeof(cpu->label), "%s", label);
-	if (nest_ep_manage(&core->ep, &cpu->object, cpu_dispatch, cpu)) {
+	if (nest_ep_manage(&core->ep, &cpu->object, cpu, cpu)) {
 		free(cpu);
 		return NEST_ERR_OUT_OF_CAPS;
 	}

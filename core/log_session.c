@@ -55,7 +55,7 @@ enum nest_error log_session_create(struct core *core, const char *label, void **
 	if (!log)
 		return NEST_ERR_OUT_OF_RAM;
 	snprintf(log->label, sizeof(log->label), "%s", label);
-	if (nest_ep_manage(&core->ep, &log->object, log_dispatch, log)) {
+	if (nest_ep_manage(&core->ep, &log->object, log, log)) {
 		free(log);
 		return NEST_ERR_OUT_OF_CAPS;
 	}

@@ -173,7 +173,7 @@ enum nest_error parent_serve_resource_request(struct parent_server *p, const cha
 enum nest_error core_parent_init(struct core *core)
 {
 	core->init_parent.core = core;
-	return nest_ep_manage(&core->ep, &core->init_parent.object, parent_dispatch,
+	return nest_ep_manage(&core->ep, &core->init_parent.object, parent,
 	                      &core->init_parent);
 }
 

@@ -285,11 +285,11 @@ struct pd_server *pd_create(struct core *core, const char *label, struct pd_serv
 	pd->cpu_count = cpu_count;
 	pd->process.pidfd = pd->process.fault_channel = -1;
 	snprintf(pd->label, sizeof(pd->label), "%s", label);
-	if (nest_ep_manage(&core->ep, &pd->object, pd_dispatch, pd)) {
+	if (nest_ep_manage(&core->ep, &pd->object, pd, pd)) {
 		free(pd);
 		return NULL;
 	}
-	if (nest_ep_manage(&core->ep, &pd->own, pd_own_dispatch, pd)) {
+	if (nest_ep_manage_object(&core->ep, &pd->own, pd_own_dispatch, pd_request_caps, pd)) {
 		nest_ep_dissolve(&pd->object);
 		free(pd);
 		return NULL;

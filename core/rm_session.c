@@ -160,7 +160,7 @@ enum nest_error rm_serve_create(struct rm_server *rm, uint64_t size, struct nest
 			return NEST_ERR_OUT_OF_RAM;
 		map->core = rm->core;
 		map->size = size;
-		if (nest_ep_manage(&rm->core->ep, &map->object, region_map_dispatch, map)) {
+		if (nest_ep_manage(&rm->core->ep, &map->object, region_map, map)) {
 			free(map);
 			return NEST_ERR_OUT_OF_CAPS;
 		}
@@ -191,7 +191,7 @@ enum nest_error rm_session_create(struct core *core, const char *label, void **s
 	if (!rm)
 		return NEST_ERR_OUT_OF_RAM;
 	rm->core = core;
-	if (nest_ep_manage(&core->ep, &rm->object, rm_dispatch, rm)) {
+	if (nest_ep_manage(&core->ep, &rm->object, rm, rm)) {
 		free(rm);
 		return NEST_ERR_OUT_OF_CAPS;
 	}

@@ -71,7 +71,7 @@ enum nest_error rom_session_create(struct core *core, const char *label, void **
 	if (!(rom = calloc(1, sizeof(*rom))))
 		return NEST_ERR_OUT_OF_RAM;
 	rom->module = m;
-	if (nest_ep_manage(&core->ep, &rom->object, rom_dispatch, rom)) {
+	if (nest_ep_manage(&core->ep, &rom->object, rom, rom)) {
 		free(rom);
 		return NEST_ERR_OUT_OF_CAPS;
 	}

@@ -58,7 +58,7 @@ enum nest_error hello_serve_make_counter(struct hello_server *s, uint32_t start,
 			continue;
 		if (!(c = calloc(1, sizeof(*c))))
 			return NEST_ERR_OUT_OF_RAM;
-		if (nest_ep_manage(&s->env->ep, &c->object, counter_dispatch, c)) {
+		if (nest_ep_manage(&s->env->ep, &c->object, counter, c)) {
 			free(c);
 			return NEST_ERR_OUT_OF_CAPS;
 		}
@@ -80,7 +80,7 @@ static enum nest_error create_session(void *state, const char *args,
 	s->env = env;
 	if (nest_args_label(args, s->label, sizeof(s->label)))
 		strcpy(s->label, "?");
-	if (nest_ep_manage(&env->ep, &s->object, hello_dispatch, s)) {
+	if (nest_ep_manage(&env->ep, &s->object, hello, s)) {
 		free(s);
 		return NEST_ERR_OUT_OF_CAPS;
 	}

@@ -24,7 +24,7 @@ static enum nest_error create_session(void *state, const char *args,
 	(void)args;
 	if (!s)
 		return NEST_ERR_OUT_OF_RAM;
-	if (nest_ep_manage(&env->ep, &s->object, bench_dispatch, s)) {
+	if (nest_ep_manage(&env->ep, &s->object, bench, s)) {
 		free(s);
 		return NEST_ERR_OUT_OF_CAPS;
 	}

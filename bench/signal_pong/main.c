@@ -40,7 +40,7 @@ static enum nest_error create_session(void *state, const char *args,
 	if (!s)
 		return NEST_ERR_OUT_OF_RAM;
 	err = nest_signal_handler_init(&env->ep, &s->handler, answer, s);
-	if (!err && (err = nest_ep_manage(&env->ep, &s->object, pong_dispatch, s)))
+	if (!err && (err = nest_ep_manage(&env->ep, &s->object, pong, s)))
 		nest_signal_handler_fini(&s->handler);
 	if (err) {
 		free(s);

@@ -23,6 +23,7 @@ struct nest_rpc_object {
 	struct nest_wait_source source;        /* bind requests */
 	struct nest_entrypoint *ep;
 	nest_dispatch_fn        dispatch;
+	unsigned                request_caps;  /* upper bound of caps in one request */
 	void                   *state;
 	int                     listen;        /* receives channel binds */
 	struct nest_cap         cap;           /* the end handed out to clients */
@@ -72,9 +73,16 @@ void nest_ep_stop(struct nest_entrypoint *ep);
 /* wait for and handle one event (timeout_ms -1: forever); NEST_ERR_UNAVAILABLE on timeout */
 enum nest_error nest_ep_dispatch_one(struct nest_entrypoint *ep, int timeout_ms);
 
-/* make obj an RPC object served by ep; its capability is obj->cap */
-enum nest_error nest_ep_manage(struct nest_entrypoint *ep, struct nest_rpc_object *obj,
-                               nest_dispatch_fn dispatch, void *state);
+/* make obj an RPC object of interface iface (as declared with
+ * NEST_RPC_INTERFACE) served by ep; its capability is obj->cap */
+#define nest_ep_manage(ep, obj, iface, state) \
+	nest_ep_manage_object(ep, obj, iface##_dispatch, iface##_request_caps, state)
+
+/* request_caps: whether any request of the interface carries capabilities;
+ * an object whose requests carry none is served with a cheaper receive */
+enum nest_error nest_ep_manage_object(struct nest_entrypoint *ep, struct nest_rpc_object *obj,
+                                      nest_dispatch_fn dispatch, unsigned request_caps,
+                                      void *state);
 /* revoke: every copy of obj->cap stops working */
 void nest_ep_dissolve(struct nest_rpc_object *obj);
 

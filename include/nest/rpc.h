@@ -37,8 +37,12 @@ void nest_client_init(struct nest_client *client, struct nest_cap cap);
 void nest_client_fini(struct nest_client *client);
 
 /* send the request in msg, receive the reply into msg; returns the transport
- * error or the server's status */
-enum nest_error nest_client_call(struct nest_client *client, struct nest_msg *msg);
+ * error or the server's status. reply_caps is how many capabilities the
+ * reply may carry (the stubs know it from the declaration): a reply that
+ * carries none is received more cheaply, and any a server sends anyway are
+ * dropped by the kernel. */
+enum nest_error nest_client_call(struct nest_client *client, struct nest_msg *msg,
+                                 unsigned reply_caps);
 
 typedef enum nest_error (*nest_dispatch_fn)(void *state, struct nest_msg *msg);
 
@@ -77,6 +81,16 @@ static inline void nest_arg_drop_str(const char **v) { (void)v; }
 static inline void nest_arg_drop_bytes(struct nest_bytes *v) { (void)v; }
 static inline void nest_arg_drop_cap(struct nest_cap *v) { nest_cap_release(v); }
 
+/* how many capabilities an argument kind carries */
+#define NEST_RPC_CAPS_i32   0
+#define NEST_RPC_CAPS_u32   0
+#define NEST_RPC_CAPS_i64   0
+#define NEST_RPC_CAPS_u64   0
+#define NEST_RPC_CAPS_str   0
+#define NEST_RPC_CAPS_bytes 0
+#define NEST_RPC_CAPS_cap   1
+#define NEST_RPC_COUNT_CAPS(type, n) + NEST_RPC_CAPS_##type
+
 #define NEST_RPC_NOTHING(type, n)
 #define NEST_RPC_PARAM_IN(type, n)   , nest_arg_##type n
 #define NEST_RPC_PARAM_OUT(type, n)  , nest_arg_##type *n
@@ -100,8 +114,11 @@ static inline void nest_arg_drop_cap(struct nest_cap *v) { nest_cap_release(v); 
 	enum nest_error iface##_serve_##name(struct iface##_server *server \
 	                                     P(NEST_RPC_PARAM_IN, NEST_RPC_PARAM_OUT));
 
+#define NEST_RPC_IN_CAPS(iface, name, P) + (0 P(NEST_RPC_COUNT_CAPS, NEST_RPC_NOTHING))
+
 #define NEST_RPC_INTERFACE(iface, LIST) \
 	enum iface##_opcode { LIST(NEST_RPC_OPCODE) iface##_op_count }; \
+	enum { iface##_request_caps = 0 LIST(NEST_RPC_IN_CAPS) }; \
 	struct iface##_server; \
 	LIST(NEST_RPC_CLIENT_PROTO) \
 	LIST(NEST_RPC_SERVER_PROTO) \
@@ -117,7 +134,7 @@ static inline void nest_arg_drop_cap(struct nest_cap *v) { nest_cap_release(v); 
 		nest_msg_start(&msg, iface##_op_##name); \
 		P(NEST_RPC_PUT_IN, NEST_RPC_NOTHING) \
 		if (msg.error) return msg.error; \
-		err = nest_client_call(client, &msg); \
+		err = nest_client_call(client, &msg, 0 P(NEST_RPC_NOTHING, NEST_RPC_COUNT_CAPS)); \
 		if (err) return err; \
 		P(NEST_RPC_NOTHING, NEST_RPC_GET_OUT) \
 		err = msg.error; \

@@ -271,7 +271,7 @@ static enum nest_error child_start(struct child *child)
 			return err;
 	}
 	child->parent.child = child;
-	err = nest_ep_manage(&sb->env->ep, &child->parent.object, parent_dispatch, &child->parent);
+	err = nest_ep_manage(&sb->env->ep, &child->parent.object, parent, &child->parent);
 	if (!err)
 		err = nest_signal_handler_init(&sb->env->ep, &child->exit_handler,
 		                               handle_process_end, child);

@@ -45,7 +45,8 @@ static enum nest_error bind_channel(struct nest_client *client)
 	return NEST_OK;
 }
 
-enum nest_error nest_client_call(struct nest_client *client, struct nest_msg *msg)
+enum nest_error nest_client_call(struct nest_client *client, struct nest_msg *msg,
+                                 unsigned reply_caps)
 {
 	int handles[NEST_MSG_MAX_CAPS];
 	unsigned count = 0;
@@ -63,7 +64,7 @@ enum nest_error nest_client_call(struct nest_client *client, struct nest_msg *ms
 	err = plat_send(client->channel, msg->data, msg->len, handles, msg->cap_count);
 	if (!err)
 		err = plat_recv(client->channel, msg->data, sizeof(msg->data), &len,
-		                handles, NEST_MSG_MAX_CAPS, &count);
+		                handles, reply_caps ? NEST_MSG_MAX_CAPS : 0, &count);
 	msg->cap_count = 0;
 	if (err) {
 		if (err == NEST_ERR_INVALID_CAP) {

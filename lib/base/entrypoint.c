@@ -79,14 +79,16 @@ static void channel_unlink(struct nest_channel *channel)
 	channel_close(channel);
 }
 
-enum nest_error nest_ep_manage(struct nest_entrypoint *ep, struct nest_rpc_object *obj,
-                               nest_dispatch_fn dispatch, void *state)
+enum nest_error nest_ep_manage_object(struct nest_entrypoint *ep, struct nest_rpc_object *obj,
+                                      nest_dispatch_fn dispatch, unsigned request_caps,
+                                      void *state)
 {
 	enum nest_error err;
 
 	obj->source.kind   = NEST_WAIT_BIND;
 	obj->ep            = ep;
 	obj->dispatch      = dispatch;
+	obj->request_caps  = request_caps;
 	obj->state         = state;
 	obj->channels      = NULL;
 	obj->channel_count = 0;
@@ -179,8 +181,8 @@ static void handle_call(struct nest_entrypoint *ep, struct nest_channel *channel
 	enum nest_error err;
 	int fd = channel->fd;
 
-	err = plat_recv(fd, msg->data, sizeof(msg->data), &len,
-	                handles, NEST_MSG_MAX_CAPS, &count);
+	err = plat_recv(fd, msg->data, sizeof(msg->data), &len, handles,
+	                channel->obj->request_caps ? NEST_MSG_MAX_CAPS : 0, &count);
 	if (err == NEST_ERR_INVALID_CAP || err == NEST_ERR_IO) {
 		channel_unlink(channel);              /* client went away */
 		return;

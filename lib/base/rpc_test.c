@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <nest/entrypoint.h>
@@ -104,7 +105,7 @@ enum nest_error testif_serve_make(struct testif_server *s, struct nest_cap *obje
 			continue;
 		struct testif_server *c = calloc(1, sizeof(*c));
 		c->ep = s->ep;
-		nest_ep_manage(s->ep, &c->object, testif_dispatch, c);
+		nest_ep_manage(s->ep, &c->object, testif, c);
 		s->children[i] = c;
 		*object = c->object.cap;
 		return NEST_OK;
@@ -174,7 +175,7 @@ static pid_t start_server(struct nest_client *client)
 		plat_close(sv[0]);
 		nest_ep_init(&ep);
 		root.ep = &ep;
-		nest_ep_manage(&ep, &root.object, testif_dispatch, &root);
+		nest_ep_manage(&ep, &root.object, testif, &root);
 		int h = nest_cap_handle(root.object.cap);
 		plat_send(sv[1], "c", 1, &h, 1);
 		nest_ep_run(&ep);
@@ -383,6 +384,36 @@ UNIT_TEST(deferred_reply_reaches_the_blocked_caller)
 	CHECK_EQ_INT(testif_release(&c, 1, &released), NEST_OK);
 	CHECK_EQ_INT(released, 0);
 	stop_server(&c, pid);
+}
+
+static int open_descriptors(void)
+{
+	int n = 0;
+	for (int fd = 0; fd < 1024; fd++)
+		n += fcntl(fd, F_GETFD) >= 0;
+	return n;
+}
+
+/* a receiver that expects no capabilities takes none, even if sent some */
+UNIT_TEST(unexpected_caps_are_dropped_not_leaked)
+{
+	int a, b, extra_a, extra_b, handles[4], before;
+	unsigned count = 9;
+	size_t len = 0;
+	char buf[16];
+
+	CHECK_EQ_INT(plat_channel_pair(&a, &b), NEST_OK);
+	CHECK_EQ_INT(plat_channel_pair(&extra_a, &extra_b), NEST_OK);
+	before = open_descriptors();
+	CHECK_EQ_INT(plat_send(a, "hey", 4, &extra_a, 1), NEST_OK);
+	CHECK_EQ_INT(plat_recv(b, buf, sizeof(buf), &len, handles, 0, &count), NEST_OK);
+	CHECK_EQ_INT(len, 4);
+	CHECK_EQ_INT(count, 0);
+	CHECK_EQ_INT(open_descriptors(), before);
+	/* and a message larger than the buffer is refused, not cut */
+	CHECK_EQ_INT(plat_send(a, "0123456789abcdef0123", 20, NULL, 0), NEST_OK);
+	CHECK_EQ_INT(plat_recv(b, buf, sizeof(buf), &len, handles, 0, &count), NEST_ERR_MSG_TOO_LARGE);
+	plat_close(a); plat_close(b); plat_close(extra_a); plat_close(extra_b);
 }
 
 UNIT_TEST(signals_coalesce_and_are_not_lost)

@@ -65,7 +65,7 @@ enum nest_error nest_root_announce(struct nest_env *env, struct root_server *roo
 	root->ops      = ops;
 	root->state    = state;
 	root->sessions = NULL;
-	err = nest_ep_manage(&env->ep, &root->object, root_dispatch, root);
+	err = nest_ep_manage(&env->ep, &root->object, root, root);
 	if (!err)
 		err = nest_env_announce(env, service, root->object.cap);
 	return err;

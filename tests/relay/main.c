@@ -42,7 +42,7 @@ static enum nest_error create_session(void *state, const char *args,
 		return NEST_ERR_OUT_OF_RAM;
 	s->env = state;
 	nest_client_init(&s->counter, NEST_CAP_INVALID);
-	if (nest_ep_manage(&s->env->ep, &s->object, relay_dispatch, s)) {
+	if (nest_ep_manage(&s->env->ep, &s->object, relay, s)) {
 		free(s);
 		return NEST_ERR_OUT_OF_CAPS;
 	}
