@@ -103,6 +103,8 @@ int main(int argc, char **argv)
 	core.init_pd->account.ram_quota = ram;
 	core.init_pd->account.cap_quota = caps;
 	binary = nest_cap_from_handle(core_module(&core, "init")->fd);
+	core_log("%u boot modules, %llu MiB of RAM and %llu caps for init", core.module_count,
+	         (unsigned long long)(ram >> 20), (unsigned long long)caps);
 	if (pd_serve_start(core.init_pd, binary, core.init_parent.object.cap, "init"))
 		return 3;
 
@@ -112,6 +114,7 @@ int main(int argc, char **argv)
 		code = 128 + core.init_pd->signal;
 	else
 		code = core.init_reported_exit ? core.init_exit_code : core.init_pd->exit_code;
+	core_log("init exited with exit value %d", code);
 	core_close_all_sessions(&core);
 	pd_destroy(core.init_pd);
 	nest_ep_fini(&core.ep);
