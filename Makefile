@@ -17,8 +17,9 @@ INIT_SRC    := $(filter-out %_test.c,$(wildcard init/*.c))
 # init's sandbox library, also linked into components that host children
 SANDBOX_SRC := $(filter-out %_test.c,$(wildcard init/sandbox/*.c))
 
-# every folder under apps/, tests/ and bench/ with C files is a component of that name
-COMPONENT_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard apps/*/*.c tests/*/*.c bench/*/*.c))))
+# every folder under apps/, drivers/, servers/, tests/ and bench/ with C files is a
+# component of that name
+COMPONENT_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard apps/*/*.c drivers/*/*.c servers/*/*.c tests/*/*.c bench/*/*.c))))
 COMPONENTS     := $(notdir $(COMPONENT_DIRS)) init
 UNIT_TESTS     := $(wildcard lib/*/*_test.c lib/*/*/*_test.c core/*_test.c init/*_test.c init/*/*_test.c)
 
