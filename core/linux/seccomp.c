@@ -169,6 +169,7 @@ int sandbox_install_filter(int self_pid)
 	allow_thread_clone(&f);
 	allow_execveat_of_binary(&f);
 	allow_if(&f, SYS_socketpair, ARG_LO(0), 0xffffffff, AF_UNIX);
+	allow_if(&f, SYS_setsockopt, ARG_LO(2), 0xffffffff, SO_RCVTIMEO);   /* call timeouts */
 	allow_if(&f, SYS_tgkill, ARG_LO(0), 0xffffffff, (unsigned)self_pid);
 	emit(&f, (struct sock_filter)RET(DENY));
 

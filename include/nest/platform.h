@@ -27,6 +27,10 @@ enum nest_error plat_recv_nonblocking(int channel, void *buf, size_t size, size_
                                       int *handles, unsigned max_handles,
                                       unsigned *handle_count);
 
+/* a blocking receive on channel gives up after timeout_ms (0: never),
+ * returning NEST_ERR_UNAVAILABLE */
+void            plat_channel_timeout(int channel, unsigned timeout_ms);
+
 void            plat_close(int handle);
 enum nest_error plat_dup(int handle, int *copy);
 enum nest_error plat_ident(int handle, uint64_t *ident);

@@ -30,11 +30,17 @@
 struct nest_client {
 	struct nest_cap cap;
 	int             channel;     /* bound lazily on the first call */
+	unsigned        timeout_ms;  /* 0: wait for the reply as long as it takes */
 };
 
 /* takes ownership of cap */
 void nest_client_init(struct nest_client *client, struct nest_cap cap);
 void nest_client_fini(struct nest_client *client);
+
+/* a caller that must not hang on a server (a parent calling a child's root)
+ * gives up after timeout_ms with NEST_ERR_UNAVAILABLE; the channel is then
+ * dropped, so a late reply can never be taken for the next call's */
+void nest_client_timeout(struct nest_client *client, unsigned timeout_ms);
 
 /* send the request in msg, receive the reply into msg; returns the transport
  * error or the server's status. reply_caps is how many capabilities the

@@ -127,6 +127,7 @@ enum nest_error parent_serve_announce(struct parent_server *p, const char *name,
 		return NEST_ERR_OUT_OF_CAPS;
 	}
 	nest_client_init(&svc->root, root);
+	nest_client_timeout(&svc->root, ROOT_CALL_TIMEOUT_MS);
 	svc->next = sb->services;
 	sb->services = svc;
 	if (sb->verbose)

@@ -22,6 +22,9 @@ enum {
 	ARGS_LEN      = 512,
 	MAX_PROVIDES  = 8,
 	MAX_PARENT_SERVICES = 16,
+	/* init waits no longer for a server's root: a hung server must not
+	 * hang init and with it every other child */
+	ROOT_CALL_TIMEOUT_MS = 2000,
 };
 
 struct sandbox;

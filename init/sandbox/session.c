@@ -68,10 +68,17 @@ enum nest_error session_create(struct child *client, const char *service, const 
 	err = pd_transfer_quota(&client->pd, recipient_pd(sb, &route), ram, caps);
 	if (err)
 		return err;
-	if (route.kind == ROUTE_PARENT)
+	if (route.kind == ROUTE_PARENT) {
 		err = parent_session(&sb->env->parent, service, server_args, cap);
-	else
+	} else {
 		err = root_session(&svc->root, server_args, cap);
+		if (err == NEST_ERR_UNAVAILABLE) {       /* the call timed out */
+			nest_log(sb->env, "Warning: %s did not answer the \"%s\" session request "
+			         "of %s within %u ms", route.server->name, service, client->name,
+			         ROOT_CALL_TIMEOUT_MS);
+			err = NEST_ERR_DENIED;
+		}
+	}
 	if (!err && !(s = calloc(1, sizeof(*s)))) {
 		err = NEST_ERR_OUT_OF_RAM;
 		nest_cap_release(cap);

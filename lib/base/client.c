@@ -13,8 +13,16 @@
 
 void nest_client_init(struct nest_client *client, struct nest_cap cap)
 {
-	client->cap     = cap;
-	client->channel = -1;
+	client->cap        = cap;
+	client->channel    = -1;
+	client->timeout_ms = 0;
+}
+
+void nest_client_timeout(struct nest_client *client, unsigned timeout_ms)
+{
+	client->timeout_ms = timeout_ms;
+	if (client->channel >= 0)
+		plat_channel_timeout(client->channel, timeout_ms);
 }
 
 void nest_client_fini(struct nest_client *client)
@@ -42,6 +50,8 @@ static enum nest_error bind_channel(struct nest_client *client)
 		return err;
 	}
 	client->channel = mine;
+	if (client->timeout_ms)
+		plat_channel_timeout(mine, client->timeout_ms);
 	return NEST_OK;
 }
 
@@ -67,7 +77,7 @@ enum nest_error nest_client_call(struct nest_client *client, struct nest_msg *ms
 		                handles, reply_caps ? NEST_MSG_MAX_CAPS : 0, &count);
 	msg->cap_count = 0;
 	if (err) {
-		if (err == NEST_ERR_INVALID_CAP) {
+		if (err == NEST_ERR_INVALID_CAP || err == NEST_ERR_UNAVAILABLE) {
 			plat_close(client->channel);
 			client->channel = -1;
 		}

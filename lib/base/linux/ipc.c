@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 #include <nest/platform.h>
 
@@ -138,6 +139,12 @@ enum nest_error plat_recv_nonblocking(int channel, void *buf, size_t size, size_
 {
 	return receive(channel, buf, size, len, handles, max_handles, handle_count,
 	               MSG_DONTWAIT);
+}
+
+void plat_channel_timeout(int channel, unsigned timeout_ms)
+{
+	struct timeval tv = { (time_t)(timeout_ms / 1000), (suseconds_t)(timeout_ms % 1000) * 1000 };
+	setsockopt(channel, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 }
 
 void plat_close(int handle)

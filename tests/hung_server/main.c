@@ -1,0 +1,30 @@
+/*
+ * \brief  A server that announces a service and never answers its root
+ *
+ * Its parent must not hang with it: init gives up on the session request
+ * after a while, tells the client, and serves everybody else meanwhile.
+ */
+#include <nest/env.h>
+#include <nest/platform.h>
+#include <nest/root.h>
+
+static enum nest_error create_session(void *state, const char *args,
+                                      struct nest_rpc_object **object)
+{
+	(void)state; (void)args; (void)object;
+	plat_sleep_us(3600ull * 1000 * 1000);      /* as good as never */
+	return NEST_ERR_DENIED;
+}
+
+static void destroy_session(void *state, struct nest_rpc_object *object)
+{
+	(void)state; (void)object;
+}
+
+void component_construct(struct nest_env *env)
+{
+	static const struct nest_root_ops ops = { create_session, destroy_session };
+	static struct root_server root;
+	if (nest_root_announce(env, &root, "Hello", &ops, env))
+		nest_env_exit(env, 1);
+}
