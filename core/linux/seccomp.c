@@ -143,7 +143,7 @@ int sandbox_install_filter(int self_pid)
 		SYS_mprotect, SYS_munmap, SYS_brk, SYS_madvise,
 		SYS_rt_sigaction, SYS_rt_sigprocmask, SYS_rt_sigreturn, SYS_sigaltstack,
 		SYS_sendto, SYS_recvfrom, SYS_shutdown,
-		SYS_epoll_create1, SYS_epoll_ctl, SYS_epoll_pwait,
+		SYS_epoll_create1, SYS_epoll_ctl, SYS_epoll_pwait, SYS_epoll_pwait2,
 		SYS_eventfd2, SYS_ppoll, SYS_poll,
 		SYS_clock_gettime, SYS_clock_nanosleep, SYS_nanosleep, SYS_gettimeofday,
 		SYS_getpid, SYS_gettid, SYS_getppid, SYS_getuid, SYS_getgid, SYS_geteuid, SYS_getegid,

@@ -72,6 +72,8 @@ void nest_ep_stop(struct nest_entrypoint *ep);
 
 /* wait for and handle one event (timeout_ms -1: forever); NEST_ERR_UNAVAILABLE on timeout */
 enum nest_error nest_ep_dispatch_one(struct nest_entrypoint *ep, int timeout_ms);
+/* the same with a timeout in microseconds (-1: forever), for timers */
+enum nest_error nest_ep_dispatch_one_us(struct nest_entrypoint *ep, int64_t timeout_us);
 
 /* make obj an RPC object of interface iface (as declared with
  * NEST_RPC_INTERFACE) served by ep; its capability is obj->cap */

@@ -42,6 +42,9 @@ void            plat_waitset_remove(int waitset, int handle);
 /* waits up to timeout_ms (-1: forever); fills tags of ready handles */
 enum nest_error plat_waitset_wait(int waitset, void **tags, unsigned max,
                                   int timeout_ms, unsigned *count);
+/* the same with a timeout in microseconds (-1: forever), for timers */
+enum nest_error plat_waitset_wait_us(int waitset, void **tags, unsigned max,
+                                     int64_t timeout_us, unsigned *count);
 
 /* signal contexts: a counter that wakes its owner's wait set */
 enum nest_error plat_signal_create(int *context);

@@ -264,9 +264,14 @@ static void handle_signal(struct nest_signal_handler *h)
 
 enum nest_error nest_ep_dispatch_one(struct nest_entrypoint *ep, int timeout_ms)
 {
+	return nest_ep_dispatch_one_us(ep, timeout_ms < 0 ? -1 : (int64_t)timeout_ms * 1000);
+}
+
+enum nest_error nest_ep_dispatch_one_us(struct nest_entrypoint *ep, int64_t timeout_us)
+{
 	void *tag;
 	unsigned count = 0;
-	enum nest_error err = plat_waitset_wait(ep->waitset, &tag, 1, timeout_ms, &count);
+	enum nest_error err = plat_waitset_wait_us(ep->waitset, &tag, 1, timeout_us, &count);
 	struct nest_wait_source *source;
 
 	if (err)

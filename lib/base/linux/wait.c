@@ -4,11 +4,16 @@
  * An eventfd is a kernel counter: submit adds, take reads and resets. Many
  * submits before the receiver runs coalesce into one wake-up carrying their
  * sum, so signals are never lost and never delivered twice.
+ *
+ * Waits with a timeout of whole milliseconds (and without one) use
+ * epoll_wait as ever; only a timer's microsecond timeouts need epoll_pwait2.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 #include <nest/platform.h>
 
@@ -34,17 +39,42 @@ void plat_waitset_remove(int waitset, int handle)
 	epoll_ctl(waitset, EPOLL_CTL_DEL, handle, NULL);
 }
 
+/* epoll_pwait2 (Linux 5.11) takes a timeout finer than milliseconds */
+static int epoll_wait_us(int waitset, struct epoll_event *events, int max, int64_t timeout_us)
+{
+	struct timespec ts = { (time_t)(timeout_us / 1000000), (long)(timeout_us % 1000000) * 1000 };
+
+	if (timeout_us < 0)
+		return epoll_wait(waitset, events, max, -1);
+	if (timeout_us % 1000 == 0 && timeout_us / 1000 <= INT_MAX)
+		return epoll_wait(waitset, events, max, (int)(timeout_us / 1000));
+	return epoll_pwait2(waitset, events, max, &ts, NULL);
+}
+
 enum nest_error plat_waitset_wait(int waitset, void **tags, unsigned max,
                                   int timeout_ms, unsigned *count)
 {
+	return plat_waitset_wait_us(waitset, tags, max,
+	                            timeout_ms < 0 ? -1 : (int64_t)timeout_ms * 1000, count);
+}
+
+enum nest_error plat_waitset_wait_us(int waitset, void **tags, unsigned max,
+                                     int64_t timeout_us, unsigned *count)
+{
 	struct epoll_event events[32];
+	uint64_t start = timeout_us > 0 ? plat_time_us() : 0, waited;
+	int64_t left = timeout_us;
 	int n;
 
 	if (max > 32)
 		max = 32;
-	do {
-		n = epoll_wait(waitset, events, (int)max, timeout_ms);
-	} while (n < 0 && errno == EINTR);
+	/* an interrupted wait goes on for the rest of its timeout, not all of it */
+	while ((n = epoll_wait_us(waitset, events, (int)max, left)) < 0 && errno == EINTR) {
+		if (timeout_us <= 0)
+			continue;
+		waited = plat_time_us() - start;
+		left   = waited >= (uint64_t)timeout_us ? 0 : timeout_us - (int64_t)waited;
+	}
 	if (n < 0)
 		return NEST_ERR_IO;
 	for (int i = 0; i < n; i++)
