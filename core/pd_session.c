@@ -28,7 +28,7 @@ enum { RAM_ALLOC_MAX = 1u << 30 };
 static enum nest_error pd_own_dispatch(void *state, struct nest_msg *msg)
 {
 	switch (nest_msg_word(msg)) {
-	case pd_op_alloc_ram: case pd_op_free_ram: case pd_op_dataspace_size:
+	case pd_op_alloc_ram: case pd_op_free_ram: case pd_op_dataspace_size: case pd_op_seal_ram:
 	case pd_op_transfer_quota: case pd_op_quota:
 		return pd_dispatch(state, msg);
 	default:
@@ -131,6 +131,14 @@ enum nest_error pd_serve_free_ram(struct pd_server *pd, struct nest_cap cap)
 		return NEST_ERR_INVALID_CAP;
 	dataspace_free(pd, link);
 	return NEST_OK;
+}
+
+enum nest_error pd_serve_seal_ram(struct pd_server *pd, struct nest_cap cap)
+{
+	struct dataspace **link = dataspace_find(pd, cap);
+	if (!link)
+		return NEST_ERR_INVALID_CAP;
+	return ram_memfd_seal((*link)->fd);
 }
 
 enum nest_error pd_serve_dataspace_size(struct pd_server *pd, struct nest_cap cap, uint64_t *size)

@@ -38,6 +38,11 @@ void ram_memfd_revoke(int fd)
 	close(fd);
 }
 
+enum nest_error ram_memfd_seal(int fd)
+{
+	return fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE) ? NEST_ERR_DENIED : NEST_OK;
+}
+
 enum nest_error rom_memfd_create(const void *content, size_t size, const char *name, int *fd)
 {
 	int memfd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);

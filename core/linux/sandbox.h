@@ -48,6 +48,8 @@ int sandbox_install_filter(int self_pid);
 /* RAM: a memfd that cannot grow; truncated on free so no mapping outlives it */
 enum nest_error ram_memfd_create(size_t size, int *fd);
 void            ram_memfd_revoke(int fd);
+/* no more writes by anyone; NEST_ERR_DENIED while a writable mapping exists */
+enum nest_error ram_memfd_seal(int fd);
 /* ROM: a memfd with the content, sealed against writes and resizing */
 enum nest_error rom_memfd_create(const void *content, size_t size, const char *name, int *fd);
 

@@ -40,7 +40,7 @@ int child_provides(const struct child *child, const char *service)
 static struct session *session_by_cap(struct child *child, struct nest_cap cap)
 {
 	for (struct session *s = child->sessions; s; s = s->next)
-		if (nest_cap_same(s->cap, cap))
+		if (s->local ? nest_cap_same(s->local->cap, cap) : nest_cap_same(s->cap, cap))
 			return s;
 	return NULL;
 }
@@ -83,12 +83,14 @@ enum nest_error parent_serve_upgrade(struct parent_server *p, struct nest_cap ca
 		return NEST_ERR_INVALID_CAP;
 	if (nest_args_quota(args, &ram, &caps))
 		return NEST_ERR_INVALID_ARGS;
-	err = pd_transfer_quota(&p->child->pd, s->route.kind == ROUTE_PARENT
-	                        ? sb->env->pd.cap : s->route.server->pd.cap, ram, caps);
+	err = pd_transfer_quota(&p->child->pd, s->route.kind == ROUTE_CHILD
+	                        ? s->route.server->pd.cap : sb->env->pd.cap, ram, caps);
 	if (err)
 		return err;
 	s->ram  += ram;
 	s->caps += caps;
+	if (s->route.kind == ROUTE_LOCAL)
+		return NEST_OK;
 	if (s->route.kind == ROUTE_PARENT)
 		return parent_upgrade(&sb->env->parent, s->cap, args);
 	for (struct service *svc = sb->services; svc; svc = svc->next)
@@ -379,6 +381,7 @@ void child_destroy(struct child *child)
 	}
 	nest_ep_dissolve(&child->parent.object);
 	nest_signal_handler_fini(&child->exit_handler);
+	config_rom_release(child);
 	withdraw_quota(child);
 	if (nest_cap_valid(child->binary_session))
 		parent_close(&sb->env->parent, child->binary_session);

@@ -42,7 +42,8 @@ struct service {                           /* announced by a child */
 	struct service *next;
 };
 
-enum route_kind { ROUTE_PARENT, ROUTE_CHILD };
+/* ROUTE_LOCAL: served by the sandbox itself (a child's config ROM) */
+enum route_kind { ROUTE_PARENT, ROUTE_CHILD, ROUTE_LOCAL };
 
 struct route {
 	enum route_kind kind;
@@ -55,6 +56,7 @@ struct session {                           /* requested by a child, routed by in
 	char            label[LABEL_LEN];
 	struct route    route;
 	struct nest_cap cap;                   /* init's copy, to close it */
+	struct nest_rpc_object *local;         /* ROUTE_LOCAL: init's own object */
 	uint64_t        ram, caps;             /* donated by the client */
 	struct session *next;                  /* in the client's list, newest first */
 };
@@ -84,6 +86,8 @@ struct child {
 	struct nest_cap        pd_session;     /* the same, to close it */
 	struct nest_cap        binary_session; /* ROM session of its binary */
 	uint64_t               env_ram, env_caps; /* donated for PD and ROM */
+	struct nest_cap        config_ds;      /* its config ROM, made on first use */
+	uint64_t               config_size;
 	struct nest_signal_handler exit_handler;
 	struct session        *sessions;
 	enum child_state       state;
@@ -122,6 +126,12 @@ int             child_provides(const struct child *child, const char *service);
 /* routing (route.c) */
 enum nest_error route_session(struct sandbox *sb, struct child *client, const char *service,
                               const char *label, struct route *route);
+
+/* the child's config ROM from its <config> node (config_rom.c) */
+int             child_has_config(const struct child *child);
+enum nest_error config_rom_create(struct child *child, struct nest_rpc_object **object);
+void            config_rom_destroy(struct nest_rpc_object *object);
+void            config_rom_release(struct child *child);
 
 /* sessions (session.c) */
 enum nest_error session_create(struct child *client, const char *service, const char *args,

@@ -23,15 +23,15 @@ static struct service *announced(struct sandbox *sb, struct child *server, const
 	return NULL;
 }
 
-/* the PD the donation goes to */
-static struct nest_cap recipient_pd(struct sandbox *sb, const struct route *route)
-{
-	return route->kind == ROUTE_PARENT ? sb->env->pd.cap : route->server->pd.cap;
-}
-
+/* the PD the donation goes to: the server's, or init's own */
 static struct nest_client *recipient_pd_client(struct sandbox *sb, const struct route *route)
 {
-	return route->kind == ROUTE_PARENT ? &sb->env->pd : &route->server->pd;
+	return route->kind == ROUTE_CHILD ? &route->server->pd : &sb->env->pd;
+}
+
+static struct nest_cap recipient_pd(struct sandbox *sb, const struct route *route)
+{
+	return recipient_pd_client(sb, route)->cap;
 }
 
 enum nest_error session_create(struct child *client, const char *service, const char *args,
@@ -43,13 +43,17 @@ enum nest_error session_create(struct child *client, const char *service, const 
 	struct route route;
 	struct service *svc = NULL;
 	struct session *s;
-	enum nest_error err;
+	enum nest_error err = NEST_OK;
 
 	if (strlen(service) >= SERVICE_LEN || strlen(args) >= ARGS_LEN ||
 	    nest_args_label(args, label, sizeof(label)) || nest_args_quota(args, &ram, &caps))
 		return NEST_ERR_INVALID_ARGS;
 
-	err = route_session(sb, client, service, label, &route);
+	/* the child's own config ROM comes from its start node, as in Genode */
+	if (!strcmp(service, "ROM") && !strcmp(label, "config") && child_has_config(client))
+		route.kind = ROUTE_LOCAL;
+	else
+		err = route_session(sb, client, service, label, &route);
 	if (err == NEST_ERR_NOT_FOUND) {
 		nest_log(sb->env, "Warning: %s: no route to service \"%s\" (label=\"%s\")",
 		         client->name, service, label);
@@ -68,7 +72,12 @@ enum nest_error session_create(struct child *client, const char *service, const 
 	err = pd_transfer_quota(&client->pd, recipient_pd(sb, &route), ram, caps);
 	if (err)
 		return err;
-	if (route.kind == ROUTE_PARENT) {
+	struct nest_rpc_object *local = NULL;
+	if (route.kind == ROUTE_LOCAL) {
+		err = config_rom_create(client, &local);
+		if (!err)
+			*cap = local->cap;
+	} else if (route.kind == ROUTE_PARENT) {
 		err = parent_session(&sb->env->parent, service, server_args, cap);
 	} else {
 		err = root_session(&svc->root, server_args, cap);
@@ -81,7 +90,10 @@ enum nest_error session_create(struct child *client, const char *service, const 
 	}
 	if (!err && !(s = calloc(1, sizeof(*s)))) {
 		err = NEST_ERR_OUT_OF_RAM;
-		nest_cap_release(cap);
+		if (local)
+			config_rom_destroy(local);
+		else
+			nest_cap_release(cap);
 	}
 	if (err) {
 		pd_transfer_quota(recipient_pd_client(sb, &route), client->pd.cap, ram, caps);
@@ -89,7 +101,8 @@ enum nest_error session_create(struct child *client, const char *service, const 
 	}
 	s->client = client;
 	s->route  = route;
-	s->cap    = *cap;
+	s->local  = local;
+	s->cap    = local ? NEST_CAP_INVALID : *cap;
 	s->ram    = ram;
 	s->caps   = caps;
 	snprintf(s->service, sizeof(s->service), "%s", service);
@@ -98,7 +111,8 @@ enum nest_error session_create(struct child *client, const char *service, const 
 	client->sessions = s;
 	if (sb->verbose)
 		nest_log(sb->env, "%s: session \"%s\" (label \"%s\") routed to %s", client->name,
-		         service, label, route.kind == ROUTE_PARENT ? "parent" : route.server->name);
+		         service, label, route.kind == ROUTE_PARENT ? "parent" :
+		         route.kind == ROUTE_LOCAL ? "its start node's <config>" : route.server->name);
 	return NEST_OK;
 }
 
@@ -127,7 +141,9 @@ void session_close(struct session *s)
 {
 	struct sandbox *sb = s->client->sandbox;
 
-	if (s->route.kind == ROUTE_PARENT) {
+	if (s->route.kind == ROUTE_LOCAL) {
+		config_rom_destroy(s->local);
+	} else if (s->route.kind == ROUTE_PARENT) {
 		parent_close(&sb->env->parent, s->cap);
 	} else {
 		struct service *svc = announced(sb, s->route.server, s->service);

@@ -18,6 +18,9 @@ enum nest_pd_state { NEST_PD_IDLE, NEST_PD_RUNNING, NEST_PD_EXITED, NEST_PD_FAUL
 #define PD_ALLOC_RAM(IN, OUT)      IN(u64, size) OUT(cap, dataspace)
 #define PD_FREE_RAM(IN, OUT)       IN(cap, dataspace)
 #define PD_DATASPACE_SIZE(IN, OUT) IN(cap, dataspace) OUT(u64, size)
+/* make a RAM dataspace read-only for every holder, for good (a ROM that a
+ * component serves); refused while the caller still has it mapped writable */
+#define PD_SEAL_RAM(IN, OUT)       IN(cap, dataspace)
 #define PD_TRANSFER_QUOTA(IN, OUT) IN(cap, to_pd) IN(u64, ram) IN(u64, caps)
 #define PD_QUOTA(IN, OUT)          OUT(u64, ram_quota) OUT(u64, ram_used) \
                                    OUT(u64, cap_quota) OUT(u64, cap_used)
@@ -29,7 +32,7 @@ enum nest_pd_state { NEST_PD_IDLE, NEST_PD_RUNNING, NEST_PD_EXITED, NEST_PD_FAUL
 
 #define PD_INTERFACE(RPC) \
 	RPC(pd, alloc_ram, PD_ALLOC_RAM) RPC(pd, free_ram, PD_FREE_RAM) \
-	RPC(pd, dataspace_size, PD_DATASPACE_SIZE) \
+	RPC(pd, dataspace_size, PD_DATASPACE_SIZE) RPC(pd, seal_ram, PD_SEAL_RAM) \
 	RPC(pd, transfer_quota, PD_TRANSFER_QUOTA) RPC(pd, quota, PD_QUOTA) \
 	RPC(pd, start, PD_START) RPC(pd, stop, PD_STOP) RPC(pd, exit_sigh, PD_EXIT_SIGH) \
 	RPC(pd, exit_state, PD_EXIT_STATE)

@@ -19,8 +19,10 @@ enum nest_error plat_map(int dataspace, size_t size, size_t offset, bool writabl
 	int prot = PROT_READ | (writable ? PROT_WRITE : 0) | (executable ? PROT_EXEC : 0);
 	void *ptr = mmap(NULL, size, prot, MAP_SHARED, dataspace, (off_t)offset);
 	if (ptr == MAP_FAILED) {
-		if (errno == EBADF || errno == ENODEV || errno == EACCES || errno == EPERM)
+		if (errno == EBADF || errno == ENODEV)
 			return NEST_ERR_INVALID_CAP;
+		if (errno == EACCES || errno == EPERM)    /* read-only: a ROM */
+			return NEST_ERR_DENIED;
 		return errno == ENOMEM ? NEST_ERR_OUT_OF_RAM : NEST_ERR_INVALID_ARGS;
 	}
 	*addr = ptr;
