@@ -1,14 +1,18 @@
 /*
- * \brief  Routing a session request by the child's <route> and <default-route>
+ * \brief  Routing a session request by the child's <route> or <default-route>
  *
- * Rules are tried in order, the child's own <route> first. A rule names a
- * service (<service name>) or any (<any-service>) and may narrow by label:
- * label (exact), label_prefix, label_suffix, label_last (the last element)
- * and unscoped_label (the full label including the child's name). Within the
- * first rule that matches, the targets are tried in order: <parent/> (if the
- * service is in <parent-provides>), <child name/> (if that child exists),
- * <any-child/> (the one child that provides it; two are an ambiguity and
- * deny the request).
+ * As in Genode's init: the child's own <route> node, if it has one, is the
+ * whole routing policy; otherwise the <default-route> is. Rules are tried
+ * in order. A rule names a service (<service name>) or any (<any-service>)
+ * and may narrow by label: label, label_prefix, label_suffix compare the
+ * label the child chose (its name stripped), label_last the last element of
+ * the full label, unscoped_label the full label. Within the first rule that
+ * matches, targets are tried in order: <parent/> (if the service is in
+ * <parent-provides>), <child name/> (if that child provides it), <any-child/>
+ * (the one child that provides it; two are an ambiguity and deny the
+ * request). A <service> rule tries only its first target; <any-service>
+ * goes on to the next rule when none of its targets fits. A target's label
+ * attribute replaces the session label.
  */
 #include <stdio.h>
 #include <string.h>
@@ -21,10 +25,20 @@ static int ends_with(const char *text, const char *suffix)
 	return lt >= ls && strcmp(text + lt - ls, suffix) == 0;
 }
 
+/* the label the child chose: the full label with "name -> " stripped */
+static const char *scoped_label(const char *name, const char *label)
+{
+	size_t len = strlen(name);
+	if (strncmp(label, name, len) || strncmp(label + len, " -> ", 4))
+		return NULL;
+	return label + len + 4;
+}
+
 static int rule_matches(const struct nest_xml_node *rule, const char *service,
-                        const char *label, const char *unscoped)
+                        const char *child_name, const char *label)
 {
 	char value[LABEL_LEN];
+	const char *scoped;
 
 	if (nest_xml_has_type(rule, "service")) {
 		if (!nest_xml_attr_eq(rule, "name", service))
@@ -32,17 +46,21 @@ static int rule_matches(const struct nest_xml_node *rule, const char *service,
 	} else if (!nest_xml_has_type(rule, "any-service")) {
 		return 0;
 	}
-	if (nest_xml_attr_str(rule, "label", value, sizeof(value)) && strcmp(label, value))
+	if (nest_xml_attr_str(rule, "unscoped_label", value, sizeof(value)))
+		return strcmp(label, value) == 0;
+	if (nest_xml_attr_str(rule, "label_last", value, sizeof(value)))
+		return strcmp(nest_label_last(label), value) == 0;
+	if (!nest_xml_has_attr(rule, "label") && !nest_xml_has_attr(rule, "label_prefix") &&
+	    !nest_xml_has_attr(rule, "label_suffix"))
+		return 1;
+	if (!(scoped = scoped_label(child_name, label)))
+		return 0;
+	if (nest_xml_attr_str(rule, "label", value, sizeof(value)) && strcmp(scoped, value))
 		return 0;
 	if (nest_xml_attr_str(rule, "label_prefix", value, sizeof(value)) &&
-	    strncmp(label, value, strlen(value)))
+	    strncmp(scoped, value, strlen(value)))
 		return 0;
-	if (nest_xml_attr_str(rule, "label_suffix", value, sizeof(value)) && !ends_with(label, value))
-		return 0;
-	if (nest_xml_attr_str(rule, "label_last", value, sizeof(value)) &&
-	    strcmp(nest_label_last(label), value))
-		return 0;
-	if (nest_xml_attr_str(rule, "unscoped_label", value, sizeof(value)) && strcmp(unscoped, value))
+	if (nest_xml_attr_str(rule, "label_suffix", value, sizeof(value)) && !ends_with(scoped, value))
 		return 0;
 	return 1;
 }
@@ -97,37 +115,31 @@ static enum nest_error resolve_target(struct sandbox *sb, const struct nest_xml_
 	return NEST_ERR_NOT_FOUND;
 }
 
-static enum nest_error route_by(struct sandbox *sb, const struct nest_xml_node *routes,
-                                const char *service, const char *label, const char *unscoped,
-                                struct route *route)
+enum nest_error route_session(struct sandbox *sb, struct child *client, const char *service,
+                              char *label, size_t label_size, struct route *route)
 {
-	struct nest_xml_node rule, target;
-	int more = nest_xml_first_sub(routes, &rule);
+	struct nest_xml_node routes, rule, target;
 
-	for (; more; more = nest_xml_next(&rule, &rule)) {
-		if (!rule_matches(&rule, service, label, unscoped))
+	if (!nest_xml_sub(&client->start, "route", &routes) &&
+	    !nest_xml_sub(&sb->config, "default-route", &routes))
+		return NEST_ERR_NOT_FOUND;
+	for (int r = nest_xml_first_sub(&routes, &rule); r; r = nest_xml_next(&rule, &rule)) {
+		int wildcard = nest_xml_has_type(&rule, "any-service");
+		if (!rule_matches(&rule, service, client->name, label))
 			continue;
 		for (int t = nest_xml_first_sub(&rule, &target); t; t = nest_xml_next(&target, &target)) {
 			enum nest_error err = resolve_target(sb, &target, service, route);
+			if (err == NEST_OK && nest_xml_has_attr(&target, "label") &&
+			    !nest_xml_attr_str(&target, "label", label, label_size))
+				return NEST_ERR_INVALID_ARGS;
 			if (err != NEST_ERR_NOT_FOUND)
 				return err;
+			if (!wildcard) {
+				nest_log(sb->env, "Warning: %s: lookup for service \"%s\" failed",
+				         client->name, service);
+				return NEST_ERR_DENIED;
+			}
 		}
 	}
 	return NEST_ERR_NOT_FOUND;
-}
-
-enum nest_error route_session(struct sandbox *sb, struct child *client, const char *service,
-                              const char *label, struct route *route)
-{
-	struct nest_xml_node routes;
-	char unscoped[LABEL_LEN];
-	enum nest_error err = NEST_ERR_NOT_FOUND;
-
-	if (nest_label_prepend(unscoped, sizeof(unscoped), client->name, label))
-		return NEST_ERR_INVALID_ARGS;
-	if (nest_xml_sub(&client->start, "route", &routes))
-		err = route_by(sb, &routes, service, label, unscoped, route);
-	if (err == NEST_ERR_NOT_FOUND && nest_xml_sub(&sb->config, "default-route", &routes))
-		err = route_by(sb, &routes, service, label, unscoped, route);
-	return err;
 }

@@ -124,8 +124,9 @@ struct child   *child_by_name(struct sandbox *sb, const char *name);
 int             child_provides(const struct child *child, const char *service);
 
 /* routing (route.c) */
+/* label: the full session label ("client -> ..."); a target may replace it */
 enum nest_error route_session(struct sandbox *sb, struct child *client, const char *service,
-                              const char *label, struct route *route);
+                              char *label, size_t label_size, struct route *route);
 
 /* the child's config ROM from its <config> node (config_rom.c) */
 int             child_has_config(const struct child *child);

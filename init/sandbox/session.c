@@ -49,11 +49,17 @@ enum nest_error session_create(struct child *client, const char *service, const 
 	    nest_args_label(args, label, sizeof(label)) || nest_args_quota(args, &ram, &caps))
 		return NEST_ERR_INVALID_ARGS;
 
+	/* the session label is the client's name and the label it chose */
+	snprintf(server_args, sizeof(server_args), "%s", args);
+	if (nest_label_prepend(label, sizeof(label), client->name, label))
+		return NEST_ERR_INVALID_ARGS;
+
 	/* the child's own config ROM comes from its start node, as in Genode */
-	if (!strcmp(service, "ROM") && !strcmp(label, "config") && child_has_config(client))
+	if (!strcmp(service, "ROM") && !strcmp(nest_label_last(label), "config") &&
+	    child_has_config(client))
 		route.kind = ROUTE_LOCAL;
 	else
-		err = route_session(sb, client, service, label, &route);
+		err = route_session(sb, client, service, label, sizeof(label), &route);
 	if (err == NEST_ERR_NOT_FOUND) {
 		nest_log(sb->env, "Warning: %s: no route to service \"%s\" (label=\"%s\")",
 		         client->name, service, label);
@@ -63,10 +69,7 @@ enum nest_error session_create(struct child *client, const char *service, const 
 		return err;
 	if (route.kind == ROUTE_CHILD && !(svc = announced(sb, route.server, service)))
 		return NEST_ERR_UNAVAILABLE;           /* wait for the announcement */
-
-	snprintf(server_args, sizeof(server_args), "%s", args);
-	if (nest_label_prepend(label, sizeof(label), client->name, label) ||
-	    nest_args_set_str(server_args, sizeof(server_args), "label", label))
+	if (nest_args_set_str(server_args, sizeof(server_args), "label", label))
 		return NEST_ERR_INVALID_ARGS;
 
 	err = pd_transfer_quota(&client->pd, recipient_pd(sb, &route), ram, caps);
