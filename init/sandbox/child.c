@@ -198,8 +198,18 @@ static uint64_t node_quota(const struct nest_xml_node *start, const char *attr,
 	return fallback;
 }
 
-static void read_start_node(struct child *child, const struct nest_xml_node *start,
-                            uint64_t default_caps)
+void child_quota(struct sandbox *sb, const struct nest_xml_node *start,
+                 uint64_t *ram, uint64_t *caps)
+{
+	struct nest_xml_node defaults;
+	uint64_t default_caps = 100;
+	if (nest_xml_sub(&sb->config, "default", &defaults))
+		nest_xml_attr_u64(&defaults, "caps", &default_caps);
+	*ram  = node_quota(start, "ram", "RAM", 0);
+	*caps = node_quota(start, "caps", "CAP", default_caps);
+}
+
+static void read_start_node(struct child *child, const struct nest_xml_node *start)
 {
 	struct nest_xml_node node, service;
 
@@ -207,8 +217,7 @@ static void read_start_node(struct child *child, const struct nest_xml_node *sta
 	snprintf(child->binary, sizeof(child->binary), "%s", child->name);
 	if (nest_xml_sub(start, "binary", &node))
 		nest_xml_attr_str(&node, "name", child->binary, sizeof(child->binary));
-	child->ram  = node_quota(start, "ram", "RAM", 0);
-	child->caps = node_quota(start, "caps", "CAP", default_caps);
+	child_quota(child->sandbox, start, &child->ram, &child->caps);
 	if (nest_xml_sub(start, "exit", &node))
 		child->exit_propagate = nest_xml_attr_bool(&node, "propagate", false);
 	if (nest_xml_sub(start, "provides", &node))
@@ -299,15 +308,11 @@ static void log_quota(struct sandbox *sb, const char *when, const char *name)
 struct child *child_create(struct sandbox *sb, const struct nest_xml_node *start)
 {
 	struct child *child = calloc(1, sizeof(*child));
-	struct nest_xml_node defaults;
-	uint64_t default_caps = 100;
 	struct nest_xml_error error;
 	enum nest_error err;
 
 	if (!child)
 		return NULL;
-	if (nest_xml_sub(&sb->config, "default", &defaults))
-		nest_xml_attr_u64(&defaults, "caps", &default_caps);
 	child->sandbox = sb;
 	child->state   = CHILD_RUNNING;
 	child->start_xml = malloc(start->len);
@@ -317,7 +322,7 @@ struct child *child_create(struct sandbox *sb, const struct nest_xml_node *start
 	}
 	memcpy(child->start_xml, start->start, start->len);
 	nest_xml_parse(child->start_xml, start->len, &child->start, &error);
-	read_start_node(child, &child->start, default_caps);
+	read_start_node(child, &child->start);
 	log_quota(sb, "before starting", child->name);
 	child->next = sb->children;
 	sb->children = child;

@@ -12,7 +12,9 @@
 #include <nest/session/pd.h>
 #include "init/sandbox/sandbox.h"
 
-enum { PRESERVED_RAM = 40 * sizeof(long) * 1024 };
+/* what init keeps for itself unless <resource name="RAM|CAP" preserve> says
+ * otherwise (Genode's defaults) */
+enum { DEFAULT_PRESERVED_RAM = 40 * sizeof(long) * 1024, DEFAULT_PRESERVED_CAPS = 20 };
 
 static const char *const known_nodes[] = {
 	"parent-provides", "default-route", "default", "start", "report", "heartbeat",
@@ -105,12 +107,28 @@ static void read_parent_provides(struct sandbox *sb)
 			                  sb->parent_provides[sb->parent_provides_count++], SERVICE_LEN);
 }
 
-/* RAM init can still give away, keeping what it needs itself */
-static uint64_t ram_available(struct sandbox *sb)
+static void read_preservation(struct sandbox *sb)
+{
+	struct nest_xml_node r;
+	sb->preserved_ram  = DEFAULT_PRESERVED_RAM;
+	sb->preserved_caps = DEFAULT_PRESERVED_CAPS;
+	for (int more = nest_xml_sub(&sb->config, "resource", &r); more;
+	     more = nest_xml_next_of_type(&r, "resource", &r)) {
+		if (nest_xml_attr_eq(&r, "name", "RAM"))
+			nest_xml_attr_u64(&r, "preserve", &sb->preserved_ram);
+		if (nest_xml_attr_eq(&r, "name", "CAP"))
+			nest_xml_attr_u64(&r, "preserve", &sb->preserved_caps);
+	}
+}
+
+/* what init can still give away, keeping what it needs itself */
+static void available(struct sandbox *sb, uint64_t *ram, uint64_t *caps)
 {
 	uint64_t quota = 0, used = 0, cap_quota = 0, cap_used = 0;
 	pd_quota(&sb->env->pd, &quota, &used, &cap_quota, &cap_used);
-	return quota - used > PRESERVED_RAM ? quota - used - PRESERVED_RAM : 0;
+	*ram  = quota - used > sb->preserved_ram ? quota - used - sb->preserved_ram : 0;
+	*caps = cap_quota - cap_used > sb->preserved_caps
+	      ? cap_quota - cap_used - sb->preserved_caps : 0;
 }
 
 enum nest_error sandbox_apply_config(struct sandbox *sb, const char *text, size_t len)
@@ -133,26 +151,22 @@ enum nest_error sandbox_apply_config(struct sandbox *sb, const char *text, size_
 		return NEST_ERR_SYNTAX;
 	sb->verbose = nest_xml_attr_bool(&sb->config, "verbose", false);
 	read_parent_provides(sb);
+	read_preservation(sb);
 
 	for (int more = nest_xml_sub(&sb->config, "start", &start); more;
 	     more = nest_xml_next_of_type(&start, "start", &start)) {
 		char name[NAME_LEN] = "";
-		uint64_t ram = 0;
+		uint64_t ram = 0, caps = 0, ram_avail, caps_avail;
 		nest_xml_attr_str(&start, "name", name, sizeof(name));
 		if (child_by_name(sb, name))
 			continue;
-		nest_xml_attr_u64(&start, "ram", &ram);
-		{
-			struct nest_xml_node r;
-			for (int m = nest_xml_sub(&start, "resource", &r); !ram && m;
-			     m = nest_xml_next_of_type(&r, "resource", &r))
-				if (nest_xml_attr_eq(&r, "name", "RAM"))
-					nest_xml_attr_u64(&r, "quantum", &ram);
-		}
-		if (ram > ram_available(sb)) {
-			nest_log(sb->env, "Warning: child \"%s\" needs %llu bytes of RAM, only %llu "
-			         "are available", name, (unsigned long long)ram,
-			         (unsigned long long)ram_available(sb));
+		child_quota(sb, &start, &ram, &caps);
+		available(sb, &ram_avail, &caps_avail);
+		if (ram > ram_avail || caps > caps_avail) {
+			nest_log(sb->env, "Warning: child \"%s\" needs %llu bytes of RAM and %llu caps, "
+			         "only %llu and %llu are available", name, (unsigned long long)ram,
+			         (unsigned long long)caps, (unsigned long long)ram_avail,
+			         (unsigned long long)caps_avail);
 			continue;
 		}
 		child_create(sb, &start);

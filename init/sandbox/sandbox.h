@@ -106,6 +106,7 @@ struct sandbox {
 	struct pending_request *pending;
 	struct nest_signal_handler sweep;      /* destroys exited children */
 	struct nest_signal_handler retry;      /* serves pending requests after announces */
+	uint64_t               preserved_ram, preserved_caps;
 	int                    verbose;
 	/* optional: told after an exited child was destroyed */
 	void                 (*child_destroyed)(void *state, const char *name, int exit_code);
@@ -116,6 +117,10 @@ void sandbox_init(struct sandbox *sb, struct nest_env *env);
 /* starts the children of config; NEST_ERR_SYNTAX with a logged message
  * naming the line if the config is not valid init configuration */
 enum nest_error sandbox_apply_config(struct sandbox *sb, const char *text, size_t len);
+
+/* the RAM and caps a start node asks for (its attributes or <resource>) */
+void            child_quota(struct sandbox *sb, const struct nest_xml_node *start,
+                            uint64_t *ram, uint64_t *caps);
 
 /* child life cycle (child.c) */
 struct child   *child_create(struct sandbox *sb, const struct nest_xml_node *start);
