@@ -80,6 +80,12 @@ static int check_config(struct sandbox *sb)
 			snprintf(text, sizeof(text), "unknown node <%s>", type);
 			return config_error(sb, &node, text);
 		}
+		if (!strcmp(type, "alias")) {
+			if (!nest_xml_attr_str(&node, "name", name, sizeof(name)) || !name[0] ||
+			    !nest_xml_has_attr(&node, "child"))
+				return config_error(sb, &node, "alias without name or child");
+			continue;
+		}
 		if (strcmp(type, "start"))
 			continue;
 		if (!nest_xml_attr_str(&node, "name", name, sizeof(name)) || !name[0])

@@ -10,9 +10,9 @@
  * matches, targets are tried in order: <parent/> (if the service is in
  * <parent-provides>), <child name/> (if that child provides it), <any-child/>
  * (the one child that provides it; two are an ambiguity and deny the
- * request). A <service> rule tries only its first target; <any-service>
- * goes on to the next rule when none of its targets fits. A target's label
- * attribute replaces the session label.
+ * request; a child name may be an <alias>). A <service> rule tries only
+ * its first target; <any-service> goes on to the next rule when none of its
+ * targets fits. A target's label attribute replaces the session label.
  */
 #include <stdio.h>
 #include <string.h>
@@ -73,6 +73,18 @@ static int parent_provides(struct sandbox *sb, const char *service)
 	return 0;
 }
 
+/* an <alias name child/> stands for the child it names */
+static void deref_alias(struct sandbox *sb, char *name, size_t size)
+{
+	struct nest_xml_node alias;
+	for (int more = nest_xml_sub(&sb->config, "alias", &alias); more;
+	     more = nest_xml_next_of_type(&alias, "alias", &alias))
+		if (nest_xml_attr_eq(&alias, "name", name)) {
+			nest_xml_attr_str(&alias, "child", name, size);
+			return;
+		}
+}
+
 /* NEST_OK with a route, NEST_ERR_NOT_FOUND to try the next target, or a denial */
 static enum nest_error resolve_target(struct sandbox *sb, const struct nest_xml_node *target,
                                       const char *service, struct route *route)
@@ -87,8 +99,10 @@ static enum nest_error resolve_target(struct sandbox *sb, const struct nest_xml_
 	}
 	if (nest_xml_has_type(target, "child")) {
 		struct child *server;
-		if (!nest_xml_attr_str(target, "name", name, sizeof(name)) ||
-		    !(server = child_by_name(sb, name)) || !child_provides(server, service))
+		if (!nest_xml_attr_str(target, "name", name, sizeof(name)))
+			return NEST_ERR_NOT_FOUND;
+		deref_alias(sb, name, sizeof(name));
+		if (!(server = child_by_name(sb, name)) || !child_provides(server, service))
 			return NEST_ERR_NOT_FOUND;
 		route->kind   = ROUTE_CHILD;
 		route->server = server;
