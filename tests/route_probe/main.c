@@ -26,7 +26,7 @@ static void request(struct nest_env *env, const char *label)
 void component_construct(struct nest_env *env)
 {
 	static const char *const labels[] = {
-		"a", "b -> x", "y.suffix", "p -> last", "unscoped", "missing", "", "zzz", "alias",
+		"a", "b -> x", "y.suffix", "p -> last", "unscoped", "missing", "", "zzz", "alias", "any",
 	};
 	for (unsigned i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
 		request(env, labels[i]);
