@@ -34,6 +34,60 @@ static struct nest_cap recipient_pd(struct sandbox *sb, const struct route *rout
 	return recipient_pd_client(sb, route)->cap;
 }
 
+/* open the session where the route leads: init itself, its parent, or a child */
+static enum nest_error open_session(struct child *client, const struct route *route,
+                                    struct service *svc, const char *service,
+                                    const char *server_args, struct nest_cap *cap,
+                                    struct nest_rpc_object **local)
+{
+	struct sandbox *sb = client->sandbox;
+	enum nest_error err;
+
+	switch (route->kind) {
+	case ROUTE_LOCAL:
+		err = config_rom_create(client, local);
+		if (!err)
+			*cap = (*local)->cap;
+		return err;
+	case ROUTE_PARENT:
+		return parent_session(&sb->env->parent, service, server_args, cap);
+	case ROUTE_CHILD:
+		err = root_session(&svc->root, server_args, cap);
+		if (err == NEST_ERR_UNAVAILABLE) {       /* the call timed out */
+			nest_log(sb->env, "Warning: %s did not answer the \"%s\" session request "
+			         "of %s within %u ms", route->server->name, service, client->name,
+			         ROOT_CALL_TIMEOUT_MS);
+			err = NEST_ERR_DENIED;
+		}
+		return err;
+	}
+	return NEST_ERR_DENIED;
+}
+
+static void record_session(struct child *client, const struct route *route,
+                           struct session *s, const char *service, const char *label,
+                           struct nest_cap cap, struct nest_rpc_object *local,
+                           uint64_t ram, uint64_t caps)
+{
+	struct sandbox *sb = client->sandbox;
+
+	s->client = client;
+	s->route  = *route;
+	s->local  = local;
+	s->cap    = local ? NEST_CAP_INVALID : cap;
+	s->ram    = ram;
+	s->caps   = caps;
+	snprintf(s->service, sizeof(s->service), "%s", service);
+	snprintf(s->label, sizeof(s->label), "%s", label);
+	s->next = client->sessions;
+	client->sessions = s;
+	if (sb->verbose)
+		nest_log(sb->env, "%s: session \"%s\" (label \"%s\") routed to %s", client->name,
+		         service, label, route->kind == ROUTE_PARENT ? "parent" :
+		         route->kind == ROUTE_LOCAL ? "its start node's <config>" :
+		         route->server->name);
+}
+
 enum nest_error session_create(struct child *client, const char *service, const char *args,
                                struct nest_cap *cap)
 {
@@ -42,6 +96,7 @@ enum nest_error session_create(struct child *client, const char *service, const 
 	uint64_t ram = 0, caps = 0;
 	struct route route;
 	struct service *svc = NULL;
+	struct nest_rpc_object *local = NULL;
 	struct session *s;
 	enum nest_error err = NEST_OK;
 
@@ -75,22 +130,7 @@ enum nest_error session_create(struct child *client, const char *service, const 
 	err = pd_transfer_quota(&client->pd, recipient_pd(sb, &route), ram, caps);
 	if (err)
 		return err;
-	struct nest_rpc_object *local = NULL;
-	if (route.kind == ROUTE_LOCAL) {
-		err = config_rom_create(client, &local);
-		if (!err)
-			*cap = local->cap;
-	} else if (route.kind == ROUTE_PARENT) {
-		err = parent_session(&sb->env->parent, service, server_args, cap);
-	} else {
-		err = root_session(&svc->root, server_args, cap);
-		if (err == NEST_ERR_UNAVAILABLE) {       /* the call timed out */
-			nest_log(sb->env, "Warning: %s did not answer the \"%s\" session request "
-			         "of %s within %u ms", route.server->name, service, client->name,
-			         ROOT_CALL_TIMEOUT_MS);
-			err = NEST_ERR_DENIED;
-		}
-	}
+	err = open_session(client, &route, svc, service, server_args, cap, &local);
 	if (!err && !(s = calloc(1, sizeof(*s)))) {
 		err = NEST_ERR_OUT_OF_RAM;
 		if (local)
@@ -102,20 +142,7 @@ enum nest_error session_create(struct child *client, const char *service, const 
 		pd_transfer_quota(recipient_pd_client(sb, &route), client->pd.cap, ram, caps);
 		return err;
 	}
-	s->client = client;
-	s->route  = route;
-	s->local  = local;
-	s->cap    = local ? NEST_CAP_INVALID : *cap;
-	s->ram    = ram;
-	s->caps   = caps;
-	snprintf(s->service, sizeof(s->service), "%s", service);
-	snprintf(s->label, sizeof(s->label), "%s", label);
-	s->next = client->sessions;
-	client->sessions = s;
-	if (sb->verbose)
-		nest_log(sb->env, "%s: session \"%s\" (label \"%s\") routed to %s", client->name,
-		         service, label, route.kind == ROUTE_PARENT ? "parent" :
-		         route.kind == ROUTE_LOCAL ? "its start node's <config>" : route.server->name);
+	record_session(client, &route, s, service, label, *cap, local, ram, caps);
 	return NEST_OK;
 }
 

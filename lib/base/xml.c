@@ -377,10 +377,11 @@ static const char *node_end(const struct nest_xml_node *node)
 	return node->start + node->len;
 }
 
-/* whether the node may be a parsed element, at least "<a/>" */
+/* whether the node may be a parsed element, at least "<a/>"; navigation
+ * must stay inside even a node the parser never produced */
 static bool valid(const struct nest_xml_node *node)
 {
-	return node->start && node->len >= 4;
+	return node->start && node->len >= 4 && node->start[0] == '<';
 }
 
 /* the '>' ending the tag that starts at p, or end */
