@@ -267,8 +267,7 @@ enum nest_error pd_serve_stop(struct pd_server *pd)
 
 enum nest_error pd_serve_exit_sigh(struct pd_server *pd, struct nest_cap context)
 {
-	nest_cap_release(&pd->exit_sigh);
-	return nest_cap_valid(context) ? nest_cap_copy(context, &pd->exit_sigh) : NEST_OK;
+	return nest_cap_replace(&pd->exit_sigh, context);
 }
 
 enum nest_error pd_serve_exit_state(struct pd_server *pd, uint32_t *state, int32_t *exit_code,

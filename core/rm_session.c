@@ -134,8 +134,7 @@ enum nest_error region_map_serve_size(struct region_map_server *map, uint64_t *s
 
 enum nest_error region_map_serve_sigh(struct region_map_server *map, struct nest_cap context)
 {
-	nest_cap_release(&map->sigh);
-	return nest_cap_valid(context) ? nest_cap_copy(context, &map->sigh) : NEST_OK;
+	return nest_cap_replace(&map->sigh, context);
 }
 
 static void map_destroy(struct region_map_server *map)

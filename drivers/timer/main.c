@@ -52,14 +52,7 @@ static uint64_t deadline_after(uint64_t now, uint64_t us)
 
 enum nest_error timer_serve_sigh(struct timer_server *s, struct nest_cap context)
 {
-	struct nest_cap copy = NEST_CAP_INVALID;
-	enum nest_error err;
-
-	if (nest_cap_valid(context) && (err = nest_cap_copy(context, &copy)))
-		return err;
-	nest_cap_release(&s->sigh);
-	s->sigh = copy;
-	return NEST_OK;
+	return nest_cap_replace(&s->sigh, context);
 }
 
 enum nest_error timer_serve_trigger_once(struct timer_server *s, uint64_t us)

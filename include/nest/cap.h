@@ -40,4 +40,9 @@ enum nest_error nest_cap_copy(struct nest_cap cap, struct nest_cap *copy);
 /* give up the local name; *cap becomes invalid */
 void nest_cap_release(struct nest_cap *cap);
 
+/* keep a copy of with in *slot (invalid clears it), releasing what was there
+ * (kept if the copy fails): how a server stores a signal context a client
+ * registers */
+enum nest_error nest_cap_replace(struct nest_cap *slot, struct nest_cap with);
+
 #endif

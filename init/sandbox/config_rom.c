@@ -84,8 +84,7 @@ enum nest_error rom_serve_update(struct rom_server *rom, uint32_t *changed)
 
 enum nest_error rom_serve_sigh(struct rom_server *rom, struct nest_cap context)
 {
-	nest_cap_release(&rom->sigh);
-	return nest_cap_valid(context) ? nest_cap_copy(context, &rom->sigh) : NEST_OK;
+	return nest_cap_replace(&rom->sigh, context);
 }
 
 enum nest_error config_rom_create(struct child *child, struct nest_rpc_object **object)

@@ -34,3 +34,15 @@ void nest_cap_release(struct nest_cap *cap)
 		plat_close(nest_cap_handle(*cap));
 	*cap = NEST_CAP_INVALID;
 }
+
+enum nest_error nest_cap_replace(struct nest_cap *slot, struct nest_cap with)
+{
+	struct nest_cap copy = NEST_CAP_INVALID;
+	enum nest_error err;
+
+	if (nest_cap_valid(with) && (err = nest_cap_copy(with, &copy)))
+		return err;                    /* the old one stays */
+	nest_cap_release(slot);
+	*slot = copy;
+	return NEST_OK;
+}
