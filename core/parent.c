@@ -149,9 +149,9 @@ enum nest_error parent_serve_close(struct parent_server *p, struct nest_cap sess
 }
 
 enum nest_error parent_serve_announce(struct parent_server *p, const char *service,
-                                      struct nest_cap root)
+                                      struct nest_cap root, uint32_t more)
 {
-	(void)p; (void)root;
+	(void)p; (void)root; (void)more;
 	core_log("init announced '%s', but core has no other clients", service);
 	return NEST_ERR_DENIED;
 }

@@ -180,6 +180,7 @@ static enum nest_error main_init(struct main *m, struct nest_env *env)
 /* serve RPCs and expire timeouts; never returns */
 static _Noreturn void main_run(struct main *m)
 {
+	nest_env_ready(m->env);                /* the Timer service is announced now */
 	for (;;) {
 		enum nest_error err = nest_ep_dispatch_one_us(&m->env->ep, expire_due(m));
 		if (err == NEST_ERR_IO) {

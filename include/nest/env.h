@@ -13,6 +13,8 @@
 #include <nest/entrypoint.h>
 #include <nest/lock.h>
 
+enum { NEST_MAX_ANNOUNCE = 8 };
+
 struct nest_env {
 	struct nest_entrypoint ep;
 	struct nest_client     parent;
@@ -21,6 +23,11 @@ struct nest_env {
 	struct nest_client     cpu;       /* its CPU session, opened with the first thread */
 	struct nest_lock       lock;      /* LOG and CPU sessions are shared by threads */
 	const char            *name;      /* as given by the parent, for diagnostics */
+	/* services announced during component_construct: the parent learns of
+	 * them together, once the entrypoint is ready to serve them */
+	struct { char service[32]; struct nest_cap root; } announce[NEST_MAX_ANNOUNCE];
+	unsigned               announce_count;
+	int                    serving;
 };
 
 /* defined by every component */
@@ -37,6 +44,11 @@ enum nest_error nest_env_session(struct nest_env *env, const char *service,
 enum nest_error nest_env_close(struct nest_env *env, struct nest_cap session);
 enum nest_error nest_env_announce(struct nest_env *env, const char *service,
                                   struct nest_cap root);
+
+/* the component serves its entrypoint from now on: services announced so far
+ * reach the parent together. The runtime calls it when component_construct
+ * returns; a component that runs a loop of its own calls it first. */
+void nest_env_ready(struct nest_env *env);
 
 /* RAM from the component's own PD, charged to its quota */
 enum nest_error nest_env_alloc_ram(struct nest_env *env, size_t size, struct nest_cap *ds);

@@ -109,7 +109,7 @@ enum nest_error parent_serve_close(struct parent_server *p, struct nest_cap cap)
 }
 
 enum nest_error parent_serve_announce(struct parent_server *p, const char *name,
-                                      struct nest_cap root)
+                                      struct nest_cap root, uint32_t more)
 {
 	struct child *child = p->child;
 	struct sandbox *sb = child->sandbox;
@@ -134,8 +134,10 @@ enum nest_error parent_serve_announce(struct parent_server *p, const char *name,
 	sb->services = svc;
 	if (sb->verbose)
 		nest_log(sb->env, "%s: announced \"%s\"", child->name, name);
-	/* not now: the server waits for this reply and could not answer */
-	nest_signal_submit(nest_signal_cap(&sb->retry), 1);
+	/* not now: the server waits for this reply (and sends its next
+	 * announcement) and could not answer */
+	if (!more)
+		nest_signal_submit(nest_signal_cap(&sb->retry), 1);
 	return NEST_OK;
 }
 

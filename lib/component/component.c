@@ -56,7 +56,32 @@ enum nest_error nest_env_close(struct nest_env *env, struct nest_cap session)
 enum nest_error nest_env_announce(struct nest_env *env, const char *service,
                                   struct nest_cap root)
 {
-	return parent_announce(&env->parent, service, root);
+	unsigned i = env->announce_count;
+
+	if (env->serving)
+		return parent_announce(&env->parent, service, root, 0);
+	if (i == NEST_MAX_ANNOUNCE || strlen(service) >= sizeof(env->announce[i].service))
+		return NEST_ERR_OUT_OF_CAPS;
+	snprintf(env->announce[i].service, sizeof(env->announce[i].service), "%s", service);
+	env->announce[i].root = root;
+	env->announce_count++;
+	return NEST_OK;
+}
+
+void nest_env_ready(struct nest_env *env)
+{
+	if (env->serving)
+		return;
+	for (unsigned i = 0; i < env->announce_count; i++) {
+		enum nest_error err = parent_announce(&env->parent, env->announce[i].service,
+		                                      env->announce[i].root,
+		                                      i + 1 < env->announce_count);
+		if (err)
+			nest_log(env, "Error: announcing \"%s\" failed: %s", env->announce[i].service,
+			         nest_error_name(err));
+	}
+	env->announce_count = 0;
+	env->serving = 1;
 }
 
 enum nest_error nest_env_alloc_ram(struct nest_env *env, size_t size, struct nest_cap *ds)
@@ -91,6 +116,7 @@ static void run_component(void *arg)
 	nest_client_init(&env->log, log);
 
 	component_construct(env);
+	nest_env_ready(env);
 	nest_ep_run(&env->ep);
 	nest_env_exit(env, 0);
 }

@@ -14,7 +14,9 @@
 #define PARENT_SESSION(IN, OUT)  IN(str, service) IN(str, args) OUT(cap, session)
 #define PARENT_UPGRADE(IN, OUT)  IN(cap, session) IN(str, args)
 #define PARENT_CLOSE(IN, OUT)    IN(cap, session)
-#define PARENT_ANNOUNCE(IN, OUT) IN(str, service) IN(cap, root)
+/* more: further announcements follow at once; the parent serves requests
+ * waiting for these services only after the last, when the server listens */
+#define PARENT_ANNOUNCE(IN, OUT) IN(str, service) IN(cap, root) IN(u32, more)
 #define PARENT_EXIT(IN, OUT)     IN(i32, code)
 #define PARENT_RESOURCE_REQUEST(IN, OUT) IN(str, args)
 
