@@ -275,6 +275,14 @@ static void close_delayed(void *state, uint64_t count)
  * Genode's dummy blocks its entrypoint in msleep here. Nest defers the reply
  * to the close instead: the parent waits as long, the entrypoint stays free.
  */
+
+/* as Genode's dummy: an upgrade is only acknowledged */
+static void log_session_upgrade(void *state, struct nest_rpc_object *session, const char *args)
+{
+	struct main *m = state;
+	(void)session; (void)args;
+	nest_log(m->env, "received session quota upgrade");
+}
 static void log_session_destroy(void *state, struct nest_rpc_object *object)
 {
 	struct main *m = state;
@@ -302,7 +310,9 @@ static void log_session_destroy(void *state, struct nest_rpc_object *object)
 
 static void log_service(struct main *m, const struct nest_xml_node *node)
 {
-	static const struct nest_root_ops ops = { log_session_create, log_session_destroy };
+	static const struct nest_root_ops ops = { .create  = log_session_create,
+	                                          .destroy = log_session_destroy,
+	                                          .upgrade = log_session_upgrade };
 	uint64_t delay = 0;
 	enum nest_error err;
 

@@ -104,7 +104,7 @@ static void destroy_session(void *state, struct nest_rpc_object *object)
 
 void component_construct(struct nest_env *env)
 {
-	static const struct nest_root_ops ops = { create_session, destroy_session };
+	static const struct nest_root_ops ops = { .create = create_session, .destroy = destroy_session };
 	static struct root_server root;
 	enum nest_error err = nest_root_announce(env, &root, "Hello", &ops, env);
 

@@ -41,7 +41,7 @@ static void destroy_session(void *state, struct nest_rpc_object *object)
 
 void component_construct(struct nest_env *env)
 {
-	static const struct nest_root_ops ops = { create_session, destroy_session };
+	static const struct nest_root_ops ops = { .create = create_session, .destroy = destroy_session };
 	static struct root_server root;
 	if (nest_root_announce(env, &root, "Bench", &ops, env))
 		nest_env_exit(env, 1);

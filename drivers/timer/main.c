@@ -169,7 +169,7 @@ static void destroy_session(void *state, struct nest_rpc_object *object)
 
 static enum nest_error main_init(struct main *m, struct nest_env *env)
 {
-	static const struct nest_root_ops ops = { create_session, destroy_session };
+	static const struct nest_root_ops ops = { .create = create_session, .destroy = destroy_session };
 
 	m->env           = env;
 	m->sessions      = NULL;

@@ -18,6 +18,8 @@ struct nest_root_ops {
 	enum nest_error (*create)(void *state, const char *args, struct nest_rpc_object **session);
 	/* dissolve and free it */
 	void            (*destroy)(void *state, struct nest_rpc_object *session);
+	/* optional: the client donated more quota (args: ram_quota, cap_quota) */
+	void            (*upgrade)(void *state, struct nest_rpc_object *session, const char *args);
 };
 
 struct nest_root_session;

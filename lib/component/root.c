@@ -34,10 +34,13 @@ enum nest_error root_serve_session(struct root_server *root, const char *args,
 enum nest_error root_serve_upgrade(struct root_server *root, struct nest_cap session,
                                    const char *args)
 {
-	(void)args;
-	for (struct nest_root_session *s = root->sessions; s; s = s->next)
-		if (nest_ep_lookup(&root->env->ep, session) == s->object)
+	struct nest_rpc_object *object = nest_ep_lookup(&root->env->ep, session);
+	for (struct nest_root_session *s = root->sessions; object && s; s = s->next)
+		if (s->object == object) {
+			if (root->ops->upgrade)
+				root->ops->upgrade(root->state, object, args);
 			return NEST_OK;
+		}
 	return NEST_ERR_INVALID_CAP;
 }
 

@@ -530,9 +530,10 @@ static void read_config(struct main *m)
 
 static enum nest_error main_init(struct main *m, struct nest_env *env)
 {
-	static const struct nest_root_ops report_ops = { report_session_create,
-	                                                 report_session_destroy };
-	static const struct nest_root_ops rom_ops = { rom_session_create, rom_session_destroy };
+	static const struct nest_root_ops report_ops = { .create  = report_session_create,
+	                                                 .destroy = report_session_destroy };
+	static const struct nest_root_ops rom_ops = { .create  = rom_session_create,
+	                                              .destroy = rom_session_destroy };
 	enum nest_error err;
 
 	m->env = env;
