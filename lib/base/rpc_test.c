@@ -338,6 +338,21 @@ UNIT_TEST(dead_server_returns_error)
 	nest_client_fini(&c);
 }
 
+/* a process calling wait on the server, exiting 0 if it got 77 back */
+static pid_t start_waiter(struct nest_client *c)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct nest_client w;
+		struct nest_cap copy;
+		uint32_t value = 0;
+		nest_cap_copy(c->cap, &copy);
+		nest_client_init(&w, copy);
+		_exit(testif_wait(&w, &value) == NEST_OK && value == 77 ? 0 : 1);
+	}
+	return pid;
+}
+
 UNIT_TEST(deferred_reply_reaches_the_blocked_caller)
 {
 	struct nest_client c;
@@ -345,15 +360,7 @@ UNIT_TEST(deferred_reply_reaches_the_blocked_caller)
 	uint32_t released = 0;
 	int status = 0;
 
-	waiter = fork();
-	if (waiter == 0) {
-		struct nest_client w;
-		struct nest_cap copy;
-		uint32_t value = 0;
-		nest_cap_copy(c.cap, &copy);
-		nest_client_init(&w, copy);
-		_exit(testif_wait(&w, &value) == NEST_OK && value == 77 ? 0 : 1);
-	}
+	waiter = start_waiter(&c);
 	/* the server serves other calls while the waiter stays blocked */
 	for (int tries = 0; tries < 1000 && !released; tries++) {
 		int32_t sum = 0;
@@ -367,16 +374,7 @@ UNIT_TEST(deferred_reply_reaches_the_blocked_caller)
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 
 	/* a caller that died while waiting: the late reply fails, nothing else */
-	waiter = fork();
-	if (waiter == 0) {
-		struct nest_client w;
-		struct nest_cap copy;
-		uint32_t value = 0;
-		nest_cap_copy(c.cap, &copy);
-		nest_client_init(&w, copy);
-		testif_wait(&w, &value);
-		_exit(0);
-	}
+	waiter = start_waiter(&c);
 	usleep(50000);
 	kill(waiter, SIGKILL);
 	waitpid(waiter, NULL, 0);

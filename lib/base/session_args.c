@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <nest/number.h>
 #include <nest/session_args.h>
 
 struct arg {
@@ -142,48 +143,6 @@ static enum nest_error scan(const char *args, const char *key, struct match *m)
 	return e == NEST_ERR_NOT_FOUND ? NEST_OK : e;
 }
 
-static int digit_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* a number with optional K, M or G suffix spanning exactly [s, end) */
-static enum nest_error parse_number(const char *s, const char *end, uint64_t *value)
-{
-	uint64_t v = 0, base = 10, unit = 1;
-	const char *digits;
-	int d;
-
-	if (end - s > 2 && s[0] == '0' && (s[1] | 0x20) == 'x') {
-		base = 16;
-		s += 2;
-	}
-	for (digits = s; s < end && (d = digit_value(*s)) >= 0 && (uint64_t)d < base; s++) {
-		if (v > (UINT64_MAX - (uint64_t)d) / base)
-			return NEST_ERR_INVALID_ARGS;
-		v = v * base + (uint64_t)d;
-	}
-	if (s == digits)
-		return NEST_ERR_SYNTAX;
-	if (s < end) {
-		switch (*s++ | 0x20) {
-		case 'k': unit = 1ULL << 10; break;
-		case 'm': unit = 1ULL << 20; break;
-		case 'g': unit = 1ULL << 30; break;
-		default:  return NEST_ERR_SYNTAX;
-		}
-	}
-	if (s != end)
-		return NEST_ERR_SYNTAX;
-	if (v > UINT64_MAX / unit)
-		return NEST_ERR_INVALID_ARGS;
-	*value = v * unit;
-	return NEST_OK;
-}
-
 /* length of 'value' as written by encode() */
 static size_t encoded_len(const char *value, bool quote)
 {
@@ -302,7 +261,7 @@ enum nest_error nest_args_u64(const char *args, const char *key, uint64_t *value
 		return e;
 	if (!m.found)
 		return NEST_ERR_NOT_FOUND;
-	return parse_number(m.arg.value, m.arg.value + m.arg.value_len, value);
+	return nest_parse_number(m.arg.value, m.arg.value_len, value);
 }
 
 enum nest_error nest_args_set_str(char *args, size_t size, const char *key, const char *value)

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <nest/number.h>
 #include <nest/xml.h>
 
 enum { NAME_IN_MESSAGE = 40 }; /* longest name quoted in an error message */
@@ -527,41 +528,6 @@ static bool decode_value(const struct attr *a, char *buf, size_t size)
 	return size && p == end;
 }
 
-static int digit_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-static bool parse_number_of_bytes(const char *s, uint64_t *value)
-{
-	uint64_t v = 0, base = 10, unit = 1;
-	unsigned digits = 0;
-	int d;
-
-	if (s[0] == '0' && (s[1] | 0x20) == 'x') {
-		base = 16;
-		s += 2;
-	}
-	for (; (d = digit_value(*s)) >= 0 && (uint64_t)d < base; s++, digits++) {
-		if (v > (UINT64_MAX - (uint64_t)d) / base)
-			return false;
-		v = v * base + (uint64_t)d;
-	}
-	switch (*s | 0x20) {
-	case 'k': unit = 1ULL << 10; s++; break;
-	case 'm': unit = 1ULL << 20; s++; break;
-	case 'g': unit = 1ULL << 30; s++; break;
-	}
-	if (!digits || *s || v > UINT64_MAX / unit)
-		return false;
-	*value = v * unit;
-	return true;
-}
-
-
 /*
  * Public interface
  */
@@ -669,10 +635,10 @@ bool nest_xml_attr_eq(const struct nest_xml_node *node, const char *name, const 
 bool nest_xml_attr_u64(const struct nest_xml_node *node, const char *name, uint64_t *value)
 {
 	struct attr a;
-	char buf[32];
+	char buf[64];
 
 	return find_attr(node, name, 0, &a) && decode_value(&a, buf, sizeof(buf)) &&
-	       parse_number_of_bytes(buf, value);
+	       nest_parse_number(buf, strlen(buf), value) == NEST_OK;
 }
 
 bool nest_xml_attr_bool(const struct nest_xml_node *node, const char *name, bool default_value)
