@@ -29,7 +29,7 @@ obj_san  = $(patsubst %.c,$(BUILD)/obj-san/%.o,$(1))
 BASE_OBJ    := $(call obj,$(BASE_SRC))
 RUNTIME_OBJ := $(call obj,$(RUNTIME_SRC))
 
-.PHONY: all run test bench loc deps clean unit-tests components
+.PHONY: all run test test-init bench loc deps clean unit-tests components
 all: deps $(BUILD)/bin/core $(addprefix $(BUILD)/bin/,$(COMPONENTS)) unit-tests
 
 deps:
@@ -111,6 +111,10 @@ run: all
 
 test: all
 	scripts/run_tests
+
+# one test-init script in Genode's composition: make test-init SCRIPT=path
+test-init: all
+	scripts/test_init $(SCRIPT)
 
 bench: all
 	bench/run
