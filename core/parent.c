@@ -170,6 +170,45 @@ enum nest_error parent_serve_resource_request(struct parent_server *p, const cha
 	return NEST_ERR_OUT_OF_RAM;
 }
 
+/* core has no quota to give back later, asks for none, and does not watch
+ * init's heartbeat: the registrations are accepted and never signalled */
+enum nest_error parent_serve_resource_avail_sigh(struct parent_server *p, struct nest_cap context)
+{
+	(void)p; (void)context;
+	return NEST_OK;
+}
+
+enum nest_error parent_serve_yield_sigh(struct parent_server *p, struct nest_cap context)
+{
+	(void)p; (void)context;
+	return NEST_OK;
+}
+
+enum nest_error parent_serve_yield_request(struct parent_server *p, uint64_t *ram, uint64_t *caps)
+{
+	(void)p;
+	*ram = *caps = 0;
+	return NEST_OK;
+}
+
+enum nest_error parent_serve_yield_response(struct parent_server *p)
+{
+	(void)p;
+	return NEST_OK;
+}
+
+enum nest_error parent_serve_heartbeat_sigh(struct parent_server *p, struct nest_cap context)
+{
+	(void)p; (void)context;
+	return NEST_OK;
+}
+
+enum nest_error parent_serve_heartbeat_response(struct parent_server *p)
+{
+	(void)p;
+	return NEST_OK;
+}
+
 enum nest_error core_parent_init(struct core *core)
 {
 	core->init_parent.core = core;

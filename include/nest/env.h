@@ -28,6 +28,8 @@ struct nest_env {
 	struct { char service[32]; struct nest_cap root; } announce[NEST_MAX_ANNOUNCE];
 	unsigned               announce_count;
 	int                    serving;
+	/* answers the parent's heartbeat while the entrypoint dispatches */
+	struct nest_signal_handler heartbeat;
 };
 
 /* defined by every component */

@@ -1,30 +1,30 @@
 /*
- * \brief  A child: its environment at core, its parent interface, its end
+ * \brief  A child: its environment at core, its quota, its end
  *
- * Init creates the child's PD at core, gives it the RAM and capability
- * quota of its start node, and starts it from the ROM of its binary. The
- * child's parent capability is an RPC object of init's entrypoint. When the
- * child exits or faults, it is destroyed: its process stopped, its sessions
- * closed newest first, its donations reverted, its PD closed.
+ * Init opens the child's PD and the ROM of its binary as sessions routed by
+ * the child's own routes (as Genode does, so that a config may route a
+ * binary elsewhere), gives the PD the RAM and capability quota of the start
+ * node, and starts the child. When the child exits or faults, everything it
+ * holds is given back (its process stopped, its sessions closed newest
+ * first, donations reverted, quota withdrawn, its PD closed) and it stays
+ * as an exited child until the config removes it or changes its version.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <nest/session_args.h>
 #include <nest/session/parent.h>
 #include <nest/session/pd.h>
 #include <nest/session/rom.h>
 #include <nest/session/root.h>
 #include "init/sandbox/sandbox.h"
 
-NEST_RPC_DISPATCH(parent, PARENT_INTERFACE)
-
-enum { ENV_SESSION_RAM = 4096, ENV_SESSION_CAPS = 1 };
+/* what a downgrade leaves a child at least, as Genode's init */
+enum { DOWNGRADE_KEEP_RAM = 16 * 1024, DOWNGRADE_KEEP_CAPS = 5 };
 
 struct child *child_by_name(struct sandbox *sb, const char *name)
 {
 	for (struct child *c = sb->children; c; c = c->next)
-		if (c->state != CHILD_DESTROYED && strcmp(c->name, name) == 0)
+		if (c->state != CHILD_ABANDONED && strcmp(c->name, name) == 0)
 			return c;
 	return NULL;
 }
@@ -35,134 +35,6 @@ int child_provides(const struct child *child, const char *service)
 		if (strcmp(child->provides[i], service) == 0)
 			return 1;
 	return 0;
-}
-
-static struct session *session_by_cap(struct child *child, struct nest_cap cap)
-{
-	for (struct session *s = child->sessions; s; s = s->next)
-		if (s->local ? nest_cap_same(s->local->cap, cap) : nest_cap_same(s->cap, cap))
-			return s;
-	return NULL;
-}
-
-/* the parent interface, served for each child */
-
-enum nest_error parent_serve_session(struct parent_server *p, const char *service,
-                                     const char *args, struct nest_cap *cap)
-{
-	struct child *child = p->child;
-	struct sandbox *sb = child->sandbox;
-	struct pending_request *r;
-	enum nest_error err = session_create(child, service, args, cap);
-
-	if (err != NEST_ERR_UNAVAILABLE)
-		return err;
-	if (!(r = calloc(1, sizeof(*r))))
-		return NEST_ERR_OUT_OF_RAM;
-	r->client = child;
-	snprintf(r->service, sizeof(r->service), "%s", service);
-	snprintf(r->args, sizeof(r->args), "%s", args);
-	if (nest_ep_defer(&sb->env->ep, &r->reply)) {
-		free(r);
-		return NEST_ERR_UNAVAILABLE;
-	}
-	r->next = sb->pending;
-	sb->pending = r;
-	return NEST_OK;
-}
-
-enum nest_error parent_serve_upgrade(struct parent_server *p, struct nest_cap cap,
-                                     const char *args)
-{
-	struct session *s = session_by_cap(p->child, cap);
-	struct sandbox *sb = p->child->sandbox;
-	uint64_t ram = 0, caps = 0;
-	enum nest_error err;
-
-	if (!s)
-		return NEST_ERR_INVALID_CAP;
-	if (nest_args_quota(args, &ram, &caps))
-		return NEST_ERR_INVALID_ARGS;
-	err = pd_transfer_quota(&p->child->pd, s->route.kind == ROUTE_CHILD
-	                        ? s->route.server->pd.cap : sb->env->pd.cap, ram, caps);
-	if (err)
-		return err;
-	s->ram  += ram;
-	s->caps += caps;
-	if (s->route.kind == ROUTE_LOCAL)
-		return NEST_OK;
-	if (s->route.kind == ROUTE_PARENT)
-		return parent_upgrade(&sb->env->parent, s->cap, args);
-	for (struct service *svc = sb->services; svc; svc = svc->next)
-		if (svc->server == s->route.server && strcmp(svc->name, s->service) == 0)
-			return root_upgrade(&svc->root, s->cap, args);
-	return NEST_ERR_INVALID_CAP;
-}
-
-enum nest_error parent_serve_close(struct parent_server *p, struct nest_cap cap)
-{
-	struct session *s = session_by_cap(p->child, cap);
-	if (!s)
-		return NEST_ERR_INVALID_CAP;
-	session_close(s);
-	return NEST_OK;
-}
-
-enum nest_error parent_serve_announce(struct parent_server *p, const char *name,
-                                      struct nest_cap root, uint32_t more)
-{
-	struct child *child = p->child;
-	struct sandbox *sb = child->sandbox;
-	struct service *svc;
-
-	if (!child_provides(child, name)) {
-		nest_log(sb->env, "Warning: %s: announced service \"%s\" that it does not provide "
-		         "by its <provides>", child->name, name);
-		return NEST_ERR_DENIED;
-	}
-	if (!(svc = calloc(1, sizeof(*svc))))
-		return NEST_ERR_OUT_OF_RAM;
-	snprintf(svc->name, sizeof(svc->name), "%s", name);
-	svc->server = child;
-	if (nest_cap_copy(root, &root)) {
-		free(svc);
-		return NEST_ERR_OUT_OF_CAPS;
-	}
-	nest_client_init(&svc->root, root);
-	nest_client_timeout(&svc->root, ROOT_CALL_TIMEOUT_MS);
-	svc->next = sb->services;
-	sb->services = svc;
-	if (sb->verbose)
-		nest_log(sb->env, "%s: announced \"%s\"", child->name, name);
-	/* not now: the server waits for this reply (and sends its next
-	 * announcement) and could not answer */
-	if (!more)
-		nest_signal_submit(nest_signal_cap(&sb->retry), 1);
-	return NEST_OK;
-}
-
-static void child_ended(struct child *child, int code)
-{
-	if (child->state != CHILD_RUNNING)
-		return;
-	child->state     = CHILD_EXITED;
-	child->exit_code = code;
-	nest_signal_submit(nest_signal_cap(&child->sandbox->sweep), 1);
-}
-
-enum nest_error parent_serve_exit(struct parent_server *p, int32_t code)
-{
-	nest_log(p->child->sandbox->env, "child \"%s\" exited with exit value %d",
-	         p->child->name, code);
-	child_ended(p->child, code);
-	return NEST_OK;
-}
-
-enum nest_error parent_serve_resource_request(struct parent_server *p, const char *args)
-{
-	nest_log(p->child->sandbox->env, "child \"%s\" requests resources: %s",
-	         p->child->name, args);
-	return NEST_ERR_OUT_OF_RAM;
 }
 
 /* core tells: the child's process has ended */
@@ -204,88 +76,85 @@ void child_quota(struct sandbox *sb, const struct nest_xml_node *start,
                  uint64_t *ram, uint64_t *caps)
 {
 	struct nest_xml_node defaults;
-	uint64_t default_caps = 100;
-	if (nest_xml_sub(&sb->config, "default", &defaults))
+	uint64_t default_caps = 100, default_ram = 0;
+	if (nest_xml_sub(&sb->config, "default", &defaults)) {
 		nest_xml_attr_u64(&defaults, "caps", &default_caps);
-	*ram  = node_quota(start, "ram", "RAM", 0);
+		nest_xml_attr_u64(&defaults, "ram", &default_ram);
+	}
+	*ram  = node_quota(start, "ram", "RAM", default_ram);
 	*caps = node_quota(start, "caps", "CAP", default_caps);
 }
 
-static void read_start_node(struct child *child, const struct nest_xml_node *start)
+/* an own copy of the start node, and what the child is made of */
+static enum nest_error take_start_node(struct child *child, const struct nest_xml_node *start)
 {
 	struct nest_xml_node node, service;
+	struct nest_xml_error error;
+	char *copy = malloc(start->len);
 
-	nest_xml_attr_str(start, "name", child->name, sizeof(child->name));
+	if (!copy)
+		return NEST_ERR_OUT_OF_RAM;
+	memcpy(copy, start->start, start->len);
+	free(child->start_xml);
+	child->start_xml = copy;
+	nest_xml_parse(child->start_xml, start->len, &child->start, &error);
+
+	nest_xml_attr_str(&child->start, "name", child->name, sizeof(child->name));
+	child->version[0] = 0;
+	nest_xml_attr_str(&child->start, "version", child->version, sizeof(child->version));
 	snprintf(child->binary, sizeof(child->binary), "%s", child->name);
-	if (nest_xml_sub(start, "binary", &node))
+	if (nest_xml_sub(&child->start, "binary", &node))
 		nest_xml_attr_str(&node, "name", child->binary, sizeof(child->binary));
-	child_quota(child->sandbox, start, &child->ram, &child->caps);
-	if (nest_xml_sub(start, "exit", &node))
-		child->exit_propagate = nest_xml_attr_bool(&node, "propagate", false);
-	if (nest_xml_sub(start, "provides", &node))
+	child->exit_propagate = nest_xml_sub(&child->start, "exit", &node) &&
+	                        nest_xml_attr_bool(&node, "propagate", false);
+	child->provides_count = 0;
+	if (nest_xml_sub(&child->start, "provides", &node))
 		for (int more = nest_xml_sub(&node, "service", &service); more;
 		     more = nest_xml_next_of_type(&service, "service", &service))
 			if (child->provides_count < MAX_PROVIDES)
 				nest_xml_attr_str(&service, "name", child->provides[child->provides_count++],
 				                  SERVICE_LEN);
-}
-
-static enum nest_error open_env_session(struct child *child, const char *service,
-                                        const char *label, struct nest_cap *cap)
-{
-	struct sandbox *sb = child->sandbox;
-	struct nest_xml_node affinity;
-	uint64_t x = 0, width = 1;
-	char args[ARGS_LEN];
-	snprintf(args, sizeof(args), "ram_quota=%u, cap_quota=%u", ENV_SESSION_RAM, ENV_SESSION_CAPS);
-	if (strcmp(service, "PD") == 0 && nest_xml_sub(&child->start, "affinity", &affinity)) {
-		nest_xml_attr_u64(&affinity, "xpos", &x);
-		nest_xml_attr_u64(&affinity, "width", &width);
-		nest_args_set_u64(args, sizeof(args), "affinity_x", x);
-		nest_args_set_u64(args, sizeof(args), "affinity_width", width);
-	}
-	if (nest_args_set_str(args, sizeof(args), "label", label))
-		return NEST_ERR_INVALID_ARGS;
-	return parent_session(&sb->env->parent, service, args, cap);
+	return NEST_OK;
 }
 
 static enum nest_error child_start(struct child *child)
 {
 	struct sandbox *sb = child->sandbox;
-	struct nest_cap pd_cap, binary = NEST_CAP_INVALID;
-	char label[LABEL_LEN];
-	uint64_t size;
+	struct nest_cap pd_session, rom_session, pd_cap, binary = NEST_CAP_INVALID;
+	struct nest_client rom;
+	uint64_t ram, caps, size;
 	enum nest_error err;
 
-	err = open_env_session(child, "PD", child->name, &child->pd_session);
+	child_quota(sb, &child->start, &ram, &caps);
+	err = session_create_env(child, "PD", child->name, &pd_session);
 	if (err)
 		return err;
-	if ((err = nest_cap_copy(child->pd_session, &pd_cap)))
+	if ((err = nest_cap_copy(pd_session, &pd_cap)))
 		return err;
 	nest_client_init(&child->pd, pd_cap);
-	err = pd_transfer_quota(&sb->env->pd, child->pd.cap, child->ram, child->caps);
+	err = pd_transfer_quota(&sb->env->pd, child->pd.cap, ram, caps);
 	if (err)
 		return err;
-	nest_label_prepend(label, sizeof(label), child->name, child->binary);
-	err = open_env_session(child, "ROM", label, &child->binary_session);
+	child->assigned_ram  = ram;
+	child->assigned_caps = caps;
+
+	/* the binary is the ROM named as the child, unless <binary> names
+	 * another: then that name is the label, as in Genode */
+	err = session_create_env(child, "ROM", child->binary, &rom_session);
 	if (err) {
 		nest_log(sb->env, "Error: %s: binary \"%s\" unavailable: %s", child->name,
 		         child->binary, nest_error_name(err));
 		return err;
 	}
-	{
-		struct nest_client rom;
-		struct nest_cap copy;
-		if ((err = nest_cap_copy(child->binary_session, &copy)))
-			return err;
-		nest_client_init(&rom, copy);
-		err = rom_dataspace(&rom, &binary, &size);
-		nest_client_fini(&rom);
-		if (err)
-			return err;
-	}
-	child->parent.child = child;
-	err = nest_ep_manage(&sb->env->ep, &child->parent.object, parent, &child->parent);
+	if ((err = nest_cap_copy(rom_session, &rom_session)))
+		return err;
+	nest_client_init(&rom, rom_session);
+	err = rom_dataspace(&rom, &binary, &size);
+	nest_client_fini(&rom);
+	if (err)
+		return err;
+
+	err = parent_server_manage(child);
 	if (!err)
 		err = nest_signal_handler_init(&sb->env->ep, &child->exit_handler,
 		                               handle_process_end, child);
@@ -307,35 +176,39 @@ static void log_quota(struct sandbox *sb, const char *when, const char *name)
 		         (unsigned long long)ram, (unsigned long long)caps);
 }
 
+/* appended: children stay in the order of their start nodes */
+static void link_child(struct sandbox *sb, struct child *child)
+{
+	struct child **c = &sb->children;
+	while (*c)
+		c = &(*c)->next;
+	*c = child;
+}
+
 struct child *child_create(struct sandbox *sb, const struct nest_xml_node *start)
 {
 	struct child *child = calloc(1, sizeof(*child));
-	struct nest_xml_error error;
 	enum nest_error err;
 
 	if (!child)
 		return NULL;
 	child->sandbox = sb;
 	child->state   = CHILD_RUNNING;
-	child->start_xml = malloc(start->len);
-	if (!child->start_xml) {
+	child->id      = ++sb->child_count;
+	if (take_start_node(child, start)) {
 		free(child);
 		return NULL;
 	}
-	memcpy(child->start_xml, start->start, start->len);
-	nest_xml_parse(child->start_xml, start->len, &child->start, &error);
-	read_start_node(child, &child->start);
 	log_quota(sb, "before starting", child->name);
-	child->next = sb->children;
-	sb->children = child;
+	link_child(sb, child);
 
 	err = child_start(child);
 	if (err) {
 		nest_log(sb->env, "Error: child \"%s\" could not be started: %s", child->name,
 		         nest_error_name(err));
-		child_destroy(child);
-		return NULL;
+		child_release(child, CHILD_INCOMPLETE);
 	}
+	state_report_trigger(sb);
 	return child;
 }
 
@@ -358,24 +231,26 @@ static void withdraw_quota(struct child *child)
 		         (unsigned long long)caps_used, nest_error_name(err));
 }
 
-void child_destroy(struct child *child)
+static void close_sessions(struct child *child, int env)
+{
+	struct session *s = child->sessions, *next;
+	for (; s; s = next) {
+		next = s->next;
+		if (s->env == env)
+			session_close(s);
+	}
+}
+
+void child_release(struct child *child, enum child_state state)
 {
 	struct sandbox *sb = child->sandbox;
 
 	if (nest_cap_valid(child->pd.cap))
 		pd_stop(&child->pd);       /* the process ends, its RAM is free */
-	for (struct pending_request **p = &sb->pending; *p; ) {
-		struct pending_request *r = *p;
-		if (r->client == child) {
-			*p = r->next;
-			free(r);
-		} else {
-			p = &r->next;
-		}
-	}
-	while (child->sessions)
-		session_close(child->sessions);
-	sessions_of_server_closed(child);
+	child->state = state;
+	pending_requests_drop(child);
+	close_sessions(child, 0);
+	sessions_of_server_ended(child, 0);
 	for (struct service **s = &sb->services; *s; ) {
 		struct service *svc = *s;
 		if (svc->server == child) {
@@ -388,21 +263,166 @@ void child_destroy(struct child *child)
 	}
 	nest_ep_dissolve(&child->parent.object);
 	nest_signal_handler_fini(&child->exit_handler);
-	config_rom_release(child);
 	withdraw_quota(child);
-	if (nest_cap_valid(child->binary_session))
-		parent_close(&sb->env->parent, child->binary_session);
-	if (nest_cap_valid(child->pd_session))
-		parent_close(&sb->env->parent, child->pd_session);
-	nest_cap_release(&child->binary_session);
-	nest_cap_release(&child->pd_session);
+	close_sessions(child, 1);
 	nest_client_fini(&child->pd);
+	child->assigned_ram = child->assigned_caps = 0;
+	child->outstanding_heartbeats = 0;
+	nest_cap_release(&child->resource_avail_sigh);
+	nest_cap_release(&child->yield_sigh);
+	nest_cap_release(&child->heartbeat_sigh);
+	log_quota(sb, "after destroying", child->name);
+	state_report_trigger(sb);
+}
+
+void child_destroy(struct child *child)
+{
+	struct sandbox *sb = child->sandbox;
+
+	if (child->state == CHILD_RUNNING)
+		child_release(child, CHILD_ABANDONED);
+	/* clients of a server that is gone for good start anew */
+	sessions_of_server_ended(child, 1);
+	while (child->sessions)
+		session_close(child->sessions);
 	for (struct child **c = &sb->children; *c; c = &(*c)->next)
 		if (*c == child) {
 			*c = child->next;
 			break;
 		}
-	log_quota(sb, "after destroying", child->name);
 	free(child->start_xml);
 	free(child);
+	state_report_trigger(sb);
+}
+
+static int nodes_differ(const struct nest_xml_node *a, const struct nest_xml_node *b)
+{
+	return a->len != b->len || memcmp(a->start, b->start, a->len) != 0;
+}
+
+void child_update(struct child *child, const struct nest_xml_node *start)
+{
+	struct nest_xml_node old_config, new_config;
+	int had_config, has_config, config_changed = 0;
+
+	if (!nodes_differ(&child->start, start))
+		return;
+	had_config = nest_xml_sub(&child->start, "config", &old_config);
+	has_config = nest_xml_sub(start, "config", &new_config);
+	if (had_config && has_config)
+		config_changed = nodes_differ(&old_config, &new_config);
+
+	/* the child's sessions refer to the copy by pointer nowhere: replace it */
+	if (take_start_node(child, start)) {
+		child->restart = 1;
+		return;
+	}
+	if (child->state != CHILD_RUNNING)
+		return;
+	/* a <config> that appears or vanishes changes where "config" is routed */
+	if (had_config != has_config)
+		child->restart = 1;
+	else if (config_changed)
+		config_rom_changed(child);
+	/* a service no longer in <provides>: its clients are served no more */
+	for (struct service *svc = child->sandbox->services; svc; svc = svc->next)
+		if (svc->server == child && !child_provides(child, svc->name))
+			child->restart = 1;
+}
+
+/* a session's route as it would be made now, compared with the one made */
+static int session_route_changed(struct child *child, struct session *s)
+{
+	struct route now;
+	if (s->route.kind == ROUTE_LOCAL)
+		return !child_has_config(child);
+	if (route_session(child->sandbox, child, s->service, s->label, &now))
+		return 1;
+	return now.kind != s->route.kind || strcmp(now.label, s->route.label) ||
+	       (now.kind == ROUTE_CHILD && now.server != s->route.server);
+}
+
+int child_routes_changed(struct child *child)
+{
+	char binary_label[NAME_LEN];
+	if (child->state != CHILD_RUNNING)
+		return 0;
+	for (struct session *s = child->sessions; s; s = s->next) {
+		if (session_route_changed(child, s))
+			return 1;
+		/* the binary's ROM is labelled by the binary's name */
+		if (s->env && !strcmp(s->service, "ROM")) {
+			snprintf(binary_label, sizeof(binary_label), "%s", child->binary);
+			if (strcmp(s->label, binary_label))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* give back what the config takes away, as far as the child has it free,
+ * and ask the child to yield the rest */
+void child_apply_downgrade(struct child *child)
+{
+	struct sandbox *sb = child->sandbox;
+	uint64_t ram, caps, quota = 0, used = 0, cap_quota = 0, cap_used = 0, take_ram, take_caps;
+
+	if (child->state != CHILD_RUNNING)
+		return;
+	child_quota(sb, &child->start, &ram, &caps);
+	if (ram >= child->assigned_ram && caps >= child->assigned_caps)
+		return;
+	if (pd_quota(&child->pd, &quota, &used, &cap_quota, &cap_used))
+		return;
+	take_ram = take_caps = 0;
+	if (ram < child->assigned_ram && quota - used > DOWNGRADE_KEEP_RAM) {
+		take_ram = child->assigned_ram - ram;
+		if (take_ram > quota - used - DOWNGRADE_KEEP_RAM)
+			take_ram = quota - used - DOWNGRADE_KEEP_RAM;
+	}
+	if (caps < child->assigned_caps && cap_quota - cap_used > DOWNGRADE_KEEP_CAPS) {
+		take_caps = child->assigned_caps - caps;
+		if (take_caps > cap_quota - cap_used - DOWNGRADE_KEEP_CAPS)
+			take_caps = cap_quota - cap_used - DOWNGRADE_KEEP_CAPS;
+	}
+	if ((take_ram || take_caps) &&
+	    pd_transfer_quota(&child->pd, sb->env->pd.cap, take_ram, take_caps) == NEST_OK) {
+		child->assigned_ram  -= take_ram;
+		child->assigned_caps -= take_caps;
+	}
+	child->yield_ram  = child->assigned_ram > ram ? child->assigned_ram - ram : 0;
+	child->yield_caps = child->assigned_caps > caps ? child->assigned_caps - caps : 0;
+	if ((child->yield_ram || child->yield_caps) && nest_cap_valid(child->yield_sigh))
+		nest_signal_submit(child->yield_sigh, 1);
+	state_report_trigger(sb);
+}
+
+/* give what the config adds, as far as init has it; a child waiting in a
+ * resource request is woken */
+void child_apply_upgrade(struct child *child)
+{
+	struct sandbox *sb = child->sandbox;
+	uint64_t ram, caps, avail_ram, avail_caps, give_ram = 0, give_caps = 0;
+
+	if (child->state != CHILD_RUNNING)
+		return;
+	child_quota(sb, &child->start, &ram, &caps);
+	sandbox_available(sb, &avail_ram, &avail_caps);
+	if (ram > child->assigned_ram)
+		give_ram = ram - child->assigned_ram < avail_ram ? ram - child->assigned_ram : avail_ram;
+	if (caps > child->assigned_caps)
+		give_caps = caps - child->assigned_caps < avail_caps ? caps - child->assigned_caps
+		                                                     : avail_caps;
+	if (!give_ram && !give_caps)
+		return;
+	if (pd_transfer_quota(&sb->env->pd, child->pd.cap, give_ram, give_caps))
+		return;
+	child->assigned_ram  += give_ram;
+	child->assigned_caps += give_caps;
+	if (child->requested_ram || child->requested_caps) {
+		child->requested_ram = child->requested_caps = 0;
+		if (nest_cap_valid(child->resource_avail_sigh))
+			nest_signal_submit(child->resource_avail_sigh, 1);
+	}
+	state_report_trigger(sb);
 }

@@ -21,25 +21,24 @@ static const char *const known_nodes[] = {
 	"resource", "alias", "service", "affinity-space",
 };
 
+/* releases what exited children had; they stay, exited, in the report */
 static void sweep(void *state, uint64_t count)
 {
 	struct sandbox *sb = state;
-	struct child *c = sb->children;
 	(void)count;
 
-	while (c) {
-		struct child *next = c->next;
-		if (c->state == CHILD_EXITED) {
-			int propagate = c->exit_propagate, code = c->exit_code;
-			char name[NAME_LEN];
-			snprintf(name, sizeof(name), "%s", c->name);
-			child_destroy(c);
-			if (propagate)
-				nest_env_exit(sb->env, code);
-			if (sb->child_destroyed)
-				sb->child_destroyed(sb->child_destroyed_state, name, code);
-		}
-		c = next;
+	/* from the start after each: the hook may apply a new config */
+	for (;;) {
+		struct child *c = sb->children;
+		while (c && (c->state != CHILD_EXITED || !nest_cap_valid(c->pd.cap)))
+			c = c->next;
+		if (!c)
+			return;
+		child_release(c, CHILD_EXITED);
+		if (c->exit_propagate)
+			nest_env_exit(sb->env, c->exit_code);
+		if (sb->child_exited)
+			sb->child_exited(sb->child_exited_state, c->name, c->exit_code);
 	}
 }
 
@@ -55,22 +54,28 @@ void sandbox_init(struct sandbox *sb, struct nest_env *env)
 	sb->env = env;
 	nest_signal_handler_init(&env->ep, &sb->sweep, sweep, sb);
 	nest_signal_handler_init(&env->ep, &sb->retry, retry, sb);
+	state_report_init(sb);
+	heartbeat_init(sb);
 }
 
-static int config_error(struct sandbox *sb, const struct nest_xml_node *node, const char *what)
+static int config_error(const struct sandbox *sb, const char *text,
+                        const struct nest_xml_node *node, const char *what)
 {
-	nest_log(sb->env, "Error: config:%u: %s", nest_xml_line(node, sb->config_xml), what);
+	nest_log(sb->env, "Error: config:%u: %s", nest_xml_line(node, text), what);
 	return 0;
 }
 
-static int check_config(struct sandbox *sb)
+/* checked before anything of it applies: a bad config leaves the last good
+ * one in force */
+static int check_config(const struct sandbox *sb, const struct nest_xml_node *config,
+                        const char *doc)
 {
 	struct nest_xml_node node, other;
 	char type[32], name[NAME_LEN], text[160];
 
-	if (!nest_xml_has_type(&sb->config, "config"))
-		return config_error(sb, &sb->config, "top-level node must be <config>");
-	for (int more = nest_xml_first_sub(&sb->config, &node); more;
+	if (!nest_xml_has_type(config, "config"))
+		return config_error(sb, doc, config, "top-level node must be <config>");
+	for (int more = nest_xml_first_sub(config, &node); more;
 	     more = nest_xml_next(&node, &node)) {
 		int known = 0;
 		nest_xml_type(&node, type, sizeof(type));
@@ -78,23 +83,23 @@ static int check_config(struct sandbox *sb)
 			known |= strcmp(type, known_nodes[i]) == 0;
 		if (!known) {
 			snprintf(text, sizeof(text), "unknown node <%s>", type);
-			return config_error(sb, &node, text);
+			return config_error(sb, doc, &node, text);
 		}
 		if (!strcmp(type, "alias")) {
 			if (!nest_xml_attr_str(&node, "name", name, sizeof(name)) || !name[0] ||
 			    !nest_xml_has_attr(&node, "child"))
-				return config_error(sb, &node, "alias without name or child");
+				return config_error(sb, doc, &node, "alias without name or child");
 			continue;
 		}
 		if (strcmp(type, "start"))
 			continue;
 		if (!nest_xml_attr_str(&node, "name", name, sizeof(name)) || !name[0])
-			return config_error(sb, &node, "start node without a name");
+			return config_error(sb, doc, &node, "start node without a name");
 		for (int m = nest_xml_next_of_type(&node, "start", &other); m;
 		     m = nest_xml_next_of_type(&other, "start", &other))
 			if (nest_xml_attr_eq(&other, "name", name)) {
 				snprintf(text, sizeof(text), "start node \"%s\" appears twice", name);
-				return config_error(sb, &other, text);
+				return config_error(sb, doc, &other, text);
 			}
 	}
 	return 1;
@@ -127,8 +132,7 @@ static void read_preservation(struct sandbox *sb)
 	}
 }
 
-/* what init can still give away, keeping what it needs itself */
-static void available(struct sandbox *sb, uint64_t *ram, uint64_t *caps)
+void sandbox_available(struct sandbox *sb, uint64_t *ram, uint64_t *caps)
 {
 	uint64_t quota = 0, used = 0, cap_quota = 0, cap_used = 0;
 	pd_quota(&sb->env->pd, &quota, &used, &cap_quota, &cap_used);
@@ -137,27 +141,43 @@ static void available(struct sandbox *sb, uint64_t *ram, uint64_t *caps)
 	      ? cap_quota - cap_used - sb->preserved_caps : 0;
 }
 
-enum nest_error sandbox_apply_config(struct sandbox *sb, const char *text, size_t len)
+static int find_start(struct sandbox *sb, const char *name, struct nest_xml_node *start)
 {
-	struct nest_xml_error error;
-	struct nest_xml_node start;
-	char *copy = malloc(len ? len : 1);
+	for (int more = nest_xml_sub(&sb->config, "start", start); more;
+	     more = nest_xml_next_of_type(start, "start", start))
+		if (nest_xml_attr_eq(start, "name", name))
+			return 1;
+	return 0;
+}
 
-	if (!copy)
-		return NEST_ERR_OUT_OF_RAM;
-	memcpy(copy, text, len);
-	if (nest_xml_parse(copy, len, &sb->config, &error)) {
-		nest_log(sb->env, "Error: config:%u:%u: %s", error.line, error.column, error.message);
-		free(copy);
-		return NEST_ERR_SYNTAX;
+/* Genode's warnings for an <affinity> that does not fit */
+static void check_affinity(struct sandbox *sb, const struct nest_xml_node *start,
+                           const char *name)
+{
+	struct nest_xml_node space, affinity;
+	uint64_t width = 1, height = 1, x = 0, y = 0, w = 1, h = 1;
+
+	if (!nest_xml_sub(start, "affinity", &affinity))
+		return;
+	if (!nest_xml_sub(&sb->config, "affinity-space", &space)) {
+		nest_log(sb->env, "Warning: affinity-space configuration missing, but affinity "
+		         "defined for child %s", name);
+		return;
 	}
-	free(sb->config_xml);
-	sb->config_xml = copy;
-	if (!check_config(sb))
-		return NEST_ERR_SYNTAX;
-	sb->verbose = nest_xml_attr_bool(&sb->config, "verbose", false);
-	read_parent_provides(sb);
-	read_preservation(sb);
+	nest_xml_attr_u64(&space, "width", &width);
+	nest_xml_attr_u64(&space, "height", &height);
+	nest_xml_attr_u64(&affinity, "xpos", &x);
+	nest_xml_attr_u64(&affinity, "ypos", &y);
+	nest_xml_attr_u64(&affinity, "width", &w);
+	nest_xml_attr_u64(&affinity, "height", &h);
+	if (x + w > width || y + h > height)
+		nest_log(sb->env, "Warning: %s: affinity location exceeds affinity-space boundary",
+		         name);
+}
+
+static void start_new_children(struct sandbox *sb)
+{
+	struct nest_xml_node start;
 
 	for (int more = nest_xml_sub(&sb->config, "start", &start); more;
 	     more = nest_xml_next_of_type(&start, "start", &start)) {
@@ -167,7 +187,7 @@ enum nest_error sandbox_apply_config(struct sandbox *sb, const char *text, size_
 		if (child_by_name(sb, name))
 			continue;
 		child_quota(sb, &start, &ram, &caps);
-		available(sb, &ram_avail, &caps_avail);
+		sandbox_available(sb, &ram_avail, &caps_avail);
 		if (ram > ram_avail || caps > caps_avail) {
 			nest_log(sb->env, "Warning: child \"%s\" needs %llu bytes of RAM and %llu caps, "
 			         "only %llu and %llu are available", name, (unsigned long long)ram,
@@ -175,7 +195,98 @@ enum nest_error sandbox_apply_config(struct sandbox *sb, const char *text, size_
 			         (unsigned long long)caps_avail);
 			continue;
 		}
+		check_affinity(sb, &start, name);
 		child_create(sb, &start);
 	}
+}
+
+/* a child whose start node is gone or has another version ends; one that
+ * could not start tries again; the others take over their start node */
+static void update_children(struct sandbox *sb)
+{
+	struct nest_xml_node start;
+	char version[NAME_LEN];
+
+	for (struct child *c = sb->children; c; c = c->next) {
+		int gone;
+		if (c->state == CHILD_ABANDONED)
+			continue;
+		gone = !find_start(sb, c->name, &start);
+		version[0] = 0;
+		if (!gone)
+			nest_xml_attr_str(&start, "version", version, sizeof(version));
+		if (gone || strcmp(version, c->version) || c->state == CHILD_INCOMPLETE)
+			c->restart = 1;
+		else
+			child_update(c, &start);
+	}
+}
+
+/*
+ * Restart what must: children marked so, and those whose sessions route
+ * elsewhere now. A restarted server restarts its clients in turn, until
+ * nothing changes any more.
+ */
+static void restart_children(struct sandbox *sb)
+{
+	for (;;) {
+		int any = 0;
+		for (struct child *c = sb->children; c; c = c->next)
+			if (c->state != CHILD_ABANDONED && (c->restart || child_routes_changed(c))) {
+				if (c->state == CHILD_RUNNING)
+					child_release(c, CHILD_ABANDONED);
+				c->state = CHILD_ABANDONED;
+				any = 1;
+			}
+		if (!any)
+			return;
+		for (struct child *c = sb->children, *next; c; c = next) {
+			next = c->next;
+			if (c->state == CHILD_ABANDONED)
+				child_destroy(c);
+		}
+	}
+}
+
+void sandbox_reconcile(struct sandbox *sb)
+{
+	restart_children(sb);
+	start_new_children(sb);
+	for (struct child *c = sb->children; c; c = c->next)
+		child_apply_downgrade(c);
+	for (struct child *c = sb->children; c; c = c->next)
+		child_apply_upgrade(c);
+	sessions_retry_pending(sb);
+}
+
+enum nest_error sandbox_apply_config(struct sandbox *sb, const char *text, size_t len)
+{
+	struct nest_xml_error error;
+	struct nest_xml_node config;
+	char *copy = malloc(len ? len : 1);
+
+	if (!copy)
+		return NEST_ERR_OUT_OF_RAM;
+	memcpy(copy, text, len);
+	if (nest_xml_parse(copy, len, &config, &error)) {
+		nest_log(sb->env, "Error: config:%u:%u: %s", error.line, error.column, error.message);
+		free(copy);
+		return NEST_ERR_SYNTAX;
+	}
+	if (!check_config(sb, &config, copy)) {
+		free(copy);
+		return NEST_ERR_SYNTAX;
+	}
+	free(sb->config_xml);
+	sb->config_xml = copy;
+	sb->config     = config;
+	sb->verbose = nest_xml_attr_bool(&sb->config, "verbose", false);
+	read_parent_provides(sb);
+	read_preservation(sb);
+
+	update_children(sb);
+	sandbox_reconcile(sb);
+	state_report_apply_config(sb);
+	heartbeat_apply_config(sb);
 	return NEST_OK;
 }

@@ -87,7 +87,8 @@ static void deref_alias(struct sandbox *sb, char *name, size_t size)
 
 /* NEST_OK with a route, NEST_ERR_NOT_FOUND to try the next target, or a denial */
 static enum nest_error resolve_target(struct sandbox *sb, const struct nest_xml_node *target,
-                                      const char *service, struct route *route)
+                                      const char *client_name, const char *service,
+                                      struct route *route)
 {
 	char name[NAME_LEN];
 
@@ -111,11 +112,11 @@ static enum nest_error resolve_target(struct sandbox *sb, const struct nest_xml_
 	if (nest_xml_has_type(target, "any-child")) {
 		struct child *found = NULL;
 		for (struct child *c = sb->children; c; c = c->next) {
-			if (c->state == CHILD_DESTROYED || !child_provides(c, service))
+			if (c->state == CHILD_ABANDONED || !child_provides(c, service))
 				continue;
 			if (found) {
-				nest_log(sb->env, "Error: ambiguous routes to service \"%s\" "
-				         "(children \"%s\" and \"%s\")", service, found->name, c->name);
+				nest_log(sb->env, "Error: %s: ambiguous routes to service \"%s\"",
+				         client_name, service);
 				return NEST_ERR_DENIED;
 			}
 			found = c;
@@ -130,7 +131,7 @@ static enum nest_error resolve_target(struct sandbox *sb, const struct nest_xml_
 }
 
 enum nest_error route_session(struct sandbox *sb, struct child *client, const char *service,
-                              char *label, size_t label_size, struct route *route)
+                              const char *label, struct route *route)
 {
 	struct nest_xml_node routes, rule, target;
 
@@ -142,10 +143,13 @@ enum nest_error route_session(struct sandbox *sb, struct child *client, const ch
 		if (!rule_matches(&rule, service, client->name, label))
 			continue;
 		for (int t = nest_xml_first_sub(&rule, &target); t; t = nest_xml_next(&target, &target)) {
-			enum nest_error err = resolve_target(sb, &target, service, route);
-			if (err == NEST_OK && nest_xml_has_attr(&target, "label") &&
-			    !nest_xml_attr_str(&target, "label", label, label_size))
-				return NEST_ERR_INVALID_ARGS;
+			enum nest_error err = resolve_target(sb, &target, client->name, service, route);
+			if (err == NEST_OK) {
+				snprintf(route->label, sizeof(route->label), "%s", label);
+				if (nest_xml_has_attr(&target, "label") &&
+				    !nest_xml_attr_str(&target, "label", route->label, sizeof(route->label)))
+					return NEST_ERR_INVALID_ARGS;
+			}
 			if (err != NEST_ERR_NOT_FOUND)
 				return err;
 			if (!wildcard) {

@@ -7,7 +7,8 @@
  * interface, routes every session request by the child's <route> and the
  * <default-route>, moves the donated quota from client to server, and, when
  * a child ends, closes its sessions newest first and reverts every
- * donation, so that its parent's quota is whole again.
+ * donation, so that its parent's quota is whole again. A new config is
+ * applied to the running children: only what changed is restarted.
  */
 #ifndef NEST_INIT_SANDBOX_H
 #define NEST_INIT_SANDBOX_H
@@ -29,6 +30,7 @@ enum {
 
 struct sandbox;
 struct child;
+struct rom_server;
 
 struct parent_server {                     /* the parent capability of one child */
 	struct nest_rpc_object object;
@@ -48,16 +50,19 @@ enum route_kind { ROUTE_PARENT, ROUTE_CHILD, ROUTE_LOCAL };
 struct route {
 	enum route_kind kind;
 	struct child   *server;                /* ROUTE_CHILD */
+	char            label[LABEL_LEN];      /* as the server sees it */
 };
 
 struct session {                           /* requested by a child, routed by init */
 	struct child   *client;
 	char            service[SERVICE_LEN];
-	char            label[LABEL_LEN];
+	char            label[LABEL_LEN];      /* as requested, before any rewriting */
 	struct route    route;
 	struct nest_cap cap;                   /* init's copy, to close it */
 	struct nest_rpc_object *local;         /* ROUTE_LOCAL: init's own object */
 	uint64_t        ram, caps;             /* donated by the client */
+	int             env;                   /* opened by init for the child's start */
+	int             closed;                /* its server ended; kept for restarts */
 	struct session *next;                  /* in the client's list, newest first */
 };
 
@@ -65,17 +70,29 @@ struct pending_request {                   /* waits for its server to announce *
 	struct child   *client;
 	char            service[SERVICE_LEN];
 	char            args[ARGS_LEN];
+	char            label[LABEL_LEN];      /* for the state report */
 	struct nest_reply reply;
 	struct pending_request *next;
 };
 
-enum child_state { CHILD_RUNNING, CHILD_EXITED, CHILD_DESTROYED };
+/*
+ * RUNNING:    its process runs (or starts)
+ * INCOMPLETE: it could not be started (its binary or an environment session
+ *             could not be had); a new config tries again
+ * EXITED:     it exited or faulted; everything it had is given back, it
+ *             stays in the state report until the config removes it or
+ *             changes its version
+ * ABANDONED:  to be destroyed by the config being applied
+ */
+enum child_state { CHILD_RUNNING, CHILD_INCOMPLETE, CHILD_EXITED, CHILD_ABANDONED };
 
 struct child {
 	struct sandbox        *sandbox;
+	unsigned               id;             /* counts up, as in Genode's report */
 	char                   name[NAME_LEN];
 	char                   binary[NAME_LEN];
-	uint64_t               ram, caps;      /* assigned by the config */
+	char                   version[NAME_LEN];
+	uint64_t               assigned_ram, assigned_caps; /* given to its PD so far */
 	char                  *start_xml;      /* own copy of the start node */
 	struct nest_xml_node   start;
 	int                    exit_propagate;
@@ -83,16 +100,44 @@ struct child {
 	unsigned               provides_count;
 	struct parent_server   parent;
 	struct nest_client     pd;             /* its PD session at core */
-	struct nest_cap        pd_session;     /* the same, to close it */
-	struct nest_cap        binary_session; /* ROM session of its binary */
-	uint64_t               env_ram, env_caps; /* donated for PD and ROM */
-	struct nest_cap        config_ds;      /* its config ROM, made on first use */
-	uint64_t               config_size;
 	struct nest_signal_handler exit_handler;
 	struct session        *sessions;
+	struct rom_server     *config_roms;    /* its config ROM sessions */
+	unsigned               config_generation; /* counts changes of <config> */
 	enum child_state       state;
 	int                    exit_code;
+	int                    restart;        /* a server it used went away */
+	/* what the child asked for and what init asked of it */
+	struct nest_cap        resource_avail_sigh, yield_sigh, heartbeat_sigh;
+	uint64_t               requested_ram, requested_caps;
+	uint64_t               yield_ram, yield_caps;
+	unsigned               outstanding_heartbeats;
 	struct child          *next;
+};
+
+struct report_detail {
+	int enabled, ids, requested, provided, child_ram, child_caps, init_ram, init_caps;
+	uint64_t delay_ms, buffer;
+};
+
+struct state_reporter {
+	struct report_detail       detail;
+	char                       version[NAME_LEN];
+	struct nest_cap            session;    /* Report "state" at the parent */
+	struct nest_client         report;
+	void                      *buffer;
+	uint64_t                   buffer_size;
+	struct nest_client         timer;      /* rate limit and periodic refresh */
+	struct nest_signal_handler timer_handler, immediate;
+	int                        scheduled, periodic, timer_failed;
+	char                      *last;       /* the last report, to skip repeats */
+};
+
+struct heartbeat {
+	struct nest_client         timer;
+	struct nest_signal_handler handler;
+	uint64_t                   rate_ms;
+	int                        timer_failed;
 };
 
 struct sandbox {
@@ -101,49 +146,92 @@ struct sandbox {
 	struct nest_xml_node   config;
 	char                   parent_provides[MAX_PARENT_SERVICES][SERVICE_LEN];
 	unsigned               parent_provides_count;
-	struct child          *children;
+	struct child          *children;       /* in the order of their start nodes */
+	unsigned               child_count;    /* ids handed out */
 	struct service        *services;
 	struct pending_request *pending;
-	struct nest_signal_handler sweep;      /* destroys exited children */
+	struct nest_signal_handler sweep;      /* releases exited children */
 	struct nest_signal_handler retry;      /* serves pending requests after announces */
 	uint64_t               preserved_ram, preserved_caps;
 	int                    verbose;
-	/* optional: told after an exited child was destroyed */
-	void                 (*child_destroyed)(void *state, const char *name, int exit_code);
-	void                  *child_destroyed_state;
+	struct state_reporter  reporter;
+	struct heartbeat       heartbeat;
+	/* optional: told after a child exited and was released */
+	void                 (*child_exited)(void *state, const char *name, int exit_code);
+	void                  *child_exited_state;
 };
 
 void sandbox_init(struct sandbox *sb, struct nest_env *env);
-/* starts the children of config; NEST_ERR_SYNTAX with a logged message
- * naming the line if the config is not valid init configuration */
+/* applies config to the running children; NEST_ERR_SYNTAX with a logged
+ * message naming the line if it is not valid init configuration, in which
+ * case the last good config stays in force */
 enum nest_error sandbox_apply_config(struct sandbox *sb, const char *text, size_t len);
+
+/* restarts the children marked so (and, in cascade, their clients), starts
+ * those of the config that do not run, and deals their quota out */
+void            sandbox_reconcile(struct sandbox *sb);
 
 /* the RAM and caps a start node asks for (its attributes or <resource>) */
 void            child_quota(struct sandbox *sb, const struct nest_xml_node *start,
                             uint64_t *ram, uint64_t *caps);
+/* what init can still give away, keeping what it needs itself */
+void            sandbox_available(struct sandbox *sb, uint64_t *ram, uint64_t *caps);
 
 /* child life cycle (child.c) */
 struct child   *child_create(struct sandbox *sb, const struct nest_xml_node *start);
 void            child_destroy(struct child *child);
+/* give back everything the child has, keep it as exited (or incomplete) */
+void            child_release(struct child *child, enum child_state state);
+/* a start node of the same name and version: take it over; the child is
+ * marked for restart if it cannot run on unchanged */
+void            child_update(struct child *child, const struct nest_xml_node *start);
+/* does any session of the child route elsewhere now? */
+int             child_routes_changed(struct child *child);
+void            child_apply_downgrade(struct child *child);
+void            child_apply_upgrade(struct child *child);
 struct child   *child_by_name(struct sandbox *sb, const char *name);
 int             child_provides(const struct child *child, const char *service);
+int             child_alive(const struct child *child);
+
+/* the parent interface of a child (parent.c) */
+enum nest_error parent_server_manage(struct child *child);
+void            child_ended(struct child *child, int code);
 
 /* routing (route.c) */
-/* label: the full session label ("client -> ..."); a target may replace it */
+/* label: the full session label ("client -> ..."); route->label is the
+ * label the server will see */
 enum nest_error route_session(struct sandbox *sb, struct child *client, const char *service,
-                              char *label, size_t label_size, struct route *route);
+                              const char *label, struct route *route);
 
 /* the child's config ROM from its <config> node (config_rom.c) */
 int             child_has_config(const struct child *child);
 enum nest_error config_rom_create(struct child *child, struct nest_rpc_object **object);
 void            config_rom_destroy(struct nest_rpc_object *object);
-void            config_rom_release(struct child *child);
+/* its <config> changed: each config ROM session gets a signal */
+void            config_rom_changed(struct child *child);
 
 /* sessions (session.c) */
 enum nest_error session_create(struct child *client, const char *service, const char *args,
                                struct nest_cap *cap);
+/* an environment session of the child, paid by init */
+enum nest_error session_create_env(struct child *client, const char *service,
+                                   const char *label, struct nest_cap *cap);
 void            session_close(struct session *s);
 void            sessions_retry_pending(struct sandbox *sb);
-void            sessions_of_server_closed(struct child *server);
+void            sessions_of_server_ended(struct child *server, int destroyed);
+void            pending_requests_drop(struct child *client);
+
+/* the state report (state_report.c) */
+void            state_report_init(struct sandbox *sb);
+void            state_report_apply_config(struct sandbox *sb);
+void            state_report_trigger(struct sandbox *sb);
+void            state_report_trigger_immediate(struct sandbox *sb);
+/* the report as text, for a report session or a test */
+enum nest_error state_report_generate(struct sandbox *sb, char *buffer, size_t size,
+                                      size_t *length);
+
+/* heartbeat monitoring (heartbeat.c) */
+void            heartbeat_init(struct sandbox *sb);
+void            heartbeat_apply_config(struct sandbox *sb);
 
 #endif

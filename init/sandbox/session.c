@@ -5,6 +5,8 @@
  * the server's PD (or to init's own PD when the session goes to the parent,
  * which takes it from there), and moves back when the session is closed.
  * A request for a service whose server has not announced it yet waits.
+ * The environment sessions init opens to start a child (its PD, the ROM of
+ * its binary) are routed the same way, but paid by init.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,8 @@
 #include <nest/session/root.h>
 #include "init/sandbox/sandbox.h"
 
+enum { ENV_SESSION_RAM = 4096, ENV_SESSION_CAPS = 1 };
+
 static struct service *announced(struct sandbox *sb, struct child *server, const char *name)
 {
 	for (struct service *s = sb->services; s; s = s->next)
@@ -23,15 +27,24 @@ static struct service *announced(struct sandbox *sb, struct child *server, const
 	return NULL;
 }
 
-/* the PD the donation goes to: the server's, or init's own */
-static struct nest_client *recipient_pd_client(struct sandbox *sb, const struct route *route)
+/* the PD a donation goes to: the server's, or init's own */
+static struct nest_client *recipient_pd(struct sandbox *sb, const struct route *route)
 {
 	return route->kind == ROUTE_CHILD ? &route->server->pd : &sb->env->pd;
 }
 
-static struct nest_cap recipient_pd(struct sandbox *sb, const struct route *route)
+/* the PD that pays: the client's, or init's for an environment session */
+static struct nest_client *payer_pd(struct child *client, int env)
 {
-	return recipient_pd_client(sb, route)->cap;
+	return env ? &client->sandbox->env->pd : &client->pd;
+}
+
+static enum nest_error donate(struct nest_client *from, struct nest_client *to,
+                              uint64_t ram, uint64_t caps)
+{
+	if (from == to || (!ram && !caps))
+		return NEST_OK;
+	return pd_transfer_quota(from, to->cap, ram, caps);
 }
 
 /* open the session where the route leads: init itself, its parent, or a child */
@@ -64,57 +77,34 @@ static enum nest_error open_session(struct child *client, const struct route *ro
 	return NEST_ERR_DENIED;
 }
 
-static void record_session(struct child *client, const struct route *route,
-                           struct session *s, const char *service, const char *label,
-                           struct nest_cap cap, struct nest_rpc_object *local,
-                           uint64_t ram, uint64_t caps)
+static const char *route_target_name(const struct route *route)
 {
-	struct sandbox *sb = client->sandbox;
-
-	s->client = client;
-	s->route  = *route;
-	s->local  = local;
-	s->cap    = local ? NEST_CAP_INVALID : cap;
-	s->ram    = ram;
-	s->caps   = caps;
-	snprintf(s->service, sizeof(s->service), "%s", service);
-	snprintf(s->label, sizeof(s->label), "%s", label);
-	s->next = client->sessions;
-	client->sessions = s;
-	if (sb->verbose)
-		nest_log(sb->env, "%s: session \"%s\" (label \"%s\") routed to %s", client->name,
-		         service, label, route->kind == ROUTE_PARENT ? "parent" :
-		         route->kind == ROUTE_LOCAL ? "its start node's <config>" :
-		         route->server->name);
+	return route->kind == ROUTE_PARENT ? "parent" :
+	       route->kind == ROUTE_LOCAL ? "its start node's <config>" : route->server->name;
 }
 
-enum nest_error session_create(struct child *client, const char *service, const char *args,
-                               struct nest_cap *cap)
+/*
+ * The common path of both kinds of session: route, donate, open, record.
+ * label is the full label; args the request's, its label replaced.
+ */
+static enum nest_error establish(struct child *client, const char *service, const char *label,
+                                 const char *args, int env, uint64_t ram, uint64_t caps,
+                                 struct nest_cap *cap)
 {
 	struct sandbox *sb = client->sandbox;
-	char label[LABEL_LEN] = "", server_args[ARGS_LEN];
-	uint64_t ram = 0, caps = 0;
-	struct route route;
+	char server_args[ARGS_LEN];
+	struct route route = { .kind = ROUTE_LOCAL };
 	struct service *svc = NULL;
 	struct nest_rpc_object *local = NULL;
 	struct session *s;
 	enum nest_error err = NEST_OK;
 
-	if (strlen(service) >= SERVICE_LEN || strlen(args) >= ARGS_LEN ||
-	    nest_args_label(args, label, sizeof(label)) || nest_args_quota(args, &ram, &caps))
-		return NEST_ERR_INVALID_ARGS;
-
-	/* the session label is the client's name and the label it chose */
-	snprintf(server_args, sizeof(server_args), "%s", args);
-	if (nest_label_prepend(label, sizeof(label), client->name, label))
-		return NEST_ERR_INVALID_ARGS;
-
 	/* the child's own config ROM comes from its start node, as in Genode */
-	if (!strcmp(service, "ROM") && !strcmp(nest_label_last(label), "config") &&
+	if (!env && !strcmp(service, "ROM") && !strcmp(nest_label_last(label), "config") &&
 	    child_has_config(client))
-		route.kind = ROUTE_LOCAL;
+		snprintf(route.label, sizeof(route.label), "%s", label);
 	else
-		err = route_session(sb, client, service, label, sizeof(label), &route);
+		err = route_session(sb, client, service, label, &route);
 	if (err == NEST_ERR_NOT_FOUND) {
 		nest_log(sb->env, "Warning: %s: no route to service \"%s\" (label=\"%s\")",
 		         client->name, service, label);
@@ -122,28 +112,65 @@ enum nest_error session_create(struct child *client, const char *service, const 
 	}
 	if (err)
 		return err;
-	if (route.kind == ROUTE_CHILD && !(svc = announced(sb, route.server, service)))
+	if (route.kind == ROUTE_CHILD && (route.server->state != CHILD_RUNNING ||
+	                                  !(svc = announced(sb, route.server, service))))
 		return NEST_ERR_UNAVAILABLE;           /* wait for the announcement */
-	if (nest_args_set_str(server_args, sizeof(server_args), "label", label))
+	snprintf(server_args, sizeof(server_args), "%s", args);
+	if (nest_args_set_str(server_args, sizeof(server_args), "label", route.label))
 		return NEST_ERR_INVALID_ARGS;
+	if (!(s = calloc(1, sizeof(*s))))
+		return NEST_ERR_OUT_OF_RAM;
 
-	err = pd_transfer_quota(&client->pd, recipient_pd(sb, &route), ram, caps);
-	if (err)
-		return err;
-	err = open_session(client, &route, svc, service, server_args, cap, &local);
-	if (!err && !(s = calloc(1, sizeof(*s)))) {
-		err = NEST_ERR_OUT_OF_RAM;
-		if (local)
-			config_rom_destroy(local);
-		else
-			nest_cap_release(cap);
+	err = donate(payer_pd(client, env), recipient_pd(sb, &route), ram, caps);
+	if (!err) {
+		err = open_session(client, &route, svc, service, server_args, cap, &local);
+		if (err)
+			donate(recipient_pd(sb, &route), payer_pd(client, env), ram, caps);
 	}
 	if (err) {
-		pd_transfer_quota(recipient_pd_client(sb, &route), client->pd.cap, ram, caps);
+		free(s);
 		return err;
 	}
-	record_session(client, &route, s, service, label, *cap, local, ram, caps);
+	s->client = client;
+	s->route  = route;
+	s->local  = local;
+	s->cap    = local ? NEST_CAP_INVALID : *cap;
+	s->ram    = ram;
+	s->caps   = caps;
+	s->env    = env;
+	snprintf(s->service, sizeof(s->service), "%s", service);
+	snprintf(s->label, sizeof(s->label), "%s", label);
+	s->next = client->sessions;
+	client->sessions = s;
+	if (sb->verbose)
+		nest_log(sb->env, "%s: session \"%s\" (label \"%s\") routed to %s", client->name,
+		         service, label, route_target_name(&route));
+	state_report_trigger(sb);
 	return NEST_OK;
+}
+
+enum nest_error session_create(struct child *client, const char *service, const char *args,
+                               struct nest_cap *cap)
+{
+	char label[LABEL_LEN] = "";
+	uint64_t ram = 0, caps = 0;
+
+	if (strlen(service) >= SERVICE_LEN || strlen(args) >= ARGS_LEN ||
+	    nest_args_label(args, label, sizeof(label)) || nest_args_quota(args, &ram, &caps))
+		return NEST_ERR_INVALID_ARGS;
+	/* the session label is the client's name and the label it chose */
+	if (nest_label_prepend(label, sizeof(label), client->name, label))
+		return NEST_ERR_INVALID_ARGS;
+	return establish(client, service, label, args, 0, ram, caps, cap);
+}
+
+enum nest_error session_create_env(struct child *client, const char *service,
+                                   const char *label, struct nest_cap *cap)
+{
+	char args[ARGS_LEN];
+	snprintf(args, sizeof(args), "ram_quota=%u, cap_quota=%u", ENV_SESSION_RAM, ENV_SESSION_CAPS);
+	/* routed to the parent, init's own PD pays the parent directly */
+	return establish(client, service, label, args, 1, ENV_SESSION_RAM, ENV_SESSION_CAPS, cap);
 }
 
 static void unlink_session(struct session *s)
@@ -155,12 +182,12 @@ static void unlink_session(struct session *s)
 		}
 }
 
-/* give the donation back to the client; the server must have it free */
+/* give the donation back to whoever paid; the server must have it free */
 static void revert_donation(struct session *s)
 {
 	struct sandbox *sb = s->client->sandbox;
-	enum nest_error err = pd_transfer_quota(recipient_pd_client(sb, &s->route),
-	                                        s->client->pd.cap, s->ram, s->caps);
+	enum nest_error err = donate(recipient_pd(sb, &s->route), payer_pd(s->client, s->env),
+	                             s->ram, s->caps);
 	if (err)
 		nest_log(sb->env, "Warning: %s: cannot revert donation of %llu bytes for \"%s\" "
 		         "session: %s", s->client->name, (unsigned long long)s->ram, s->service,
@@ -171,7 +198,9 @@ void session_close(struct session *s)
 {
 	struct sandbox *sb = s->client->sandbox;
 
-	if (s->route.kind == ROUTE_LOCAL) {
+	if (s->closed) {
+		;                                 /* its server is gone, so is the donation */
+	} else if (s->route.kind == ROUTE_LOCAL) {
 		config_rom_destroy(s->local);
 	} else if (s->route.kind == ROUTE_PARENT) {
 		parent_close(&sb->env->parent, s->cap);
@@ -180,27 +209,54 @@ void session_close(struct session *s)
 		if (svc)
 			root_close(&svc->root, s->cap);
 	}
-	revert_donation(s);
+	if (!s->closed)
+		revert_donation(s);
 	unlink_session(s);
 	nest_cap_release(&s->cap);
 	free(s);
+	state_report_trigger(sb);
 }
 
-/* the server is gone: its clients' sessions end, their donations return */
-void sessions_of_server_closed(struct child *server)
+/*
+ * The server ended: its clients' sessions end, their donations return. The
+ * records stay, closed, so that a restart of the server restarts its
+ * clients (child_routes_changed), as in Genode. Once the server is
+ * destroyed, the records go and their clients restart.
+ */
+void sessions_of_server_ended(struct child *server, int destroyed)
 {
 	struct sandbox *sb = server->sandbox;
 	for (struct child *c = sb->children; c; c = c->next) {
-		struct session *s = c->sessions;
-		while (s) {
-			struct session *next = s->next;
-			if (s->route.kind == ROUTE_CHILD && s->route.server == server) {
+		struct session *s = c->sessions, *next;
+		for (; s; s = next) {
+			next = s->next;
+			if (s->route.kind != ROUTE_CHILD || s->route.server != server)
+				continue;
+			if (!s->closed) {
 				revert_donation(s);
-				unlink_session(s);
 				nest_cap_release(&s->cap);
-				free(s);
+				s->closed = 1;
 			}
-			s = next;
+			if (destroyed) {
+				unlink_session(s);
+				free(s);
+				c->restart |= c->state == CHILD_RUNNING;
+			}
+		}
+	}
+}
+
+/* the client is gone: nobody waits for the answers any more */
+void pending_requests_drop(struct child *client)
+{
+	struct sandbox *sb = client->sandbox;
+	for (struct pending_request **p = &sb->pending; *p; ) {
+		struct pending_request *r = *p;
+		if (r->client == client) {
+			*p = r->next;
+			free(r);
+		} else {
+			p = &r->next;
 		}
 	}
 }
@@ -219,5 +275,6 @@ void sessions_retry_pending(struct sandbox *sb)
 		*p = r->next;
 		parent_reply_session(&sb->env->ep, &r->reply, err, cap);
 		free(r);
+		state_report_trigger(sb);
 	}
 }

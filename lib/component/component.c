@@ -104,6 +104,13 @@ _Noreturn void nest_env_exit(struct nest_env *env, int code)
 	plat_exit(code);
 }
 
+static void respond_to_heartbeat(void *state, uint64_t count)
+{
+	struct nest_env *env = state;
+	(void)count;
+	parent_heartbeat_response(&env->parent);
+}
+
 /* runs on the entrypoint's stack, a dataspace of the component's PD */
 static void run_component(void *arg)
 {
@@ -114,6 +121,8 @@ static void run_component(void *arg)
 	snprintf(args, sizeof(args), "ram_quota=%u, cap_quota=1", LOG_SESSION_RAM);
 	nest_env_session(env, "LOG", args, &log);
 	nest_client_init(&env->log, log);
+	if (nest_signal_handler_init(&env->ep, &env->heartbeat, respond_to_heartbeat, env) == NEST_OK)
+		parent_heartbeat_sigh(&env->parent, nest_signal_cap(&env->heartbeat));
 
 	component_construct(env);
 	nest_env_ready(env);

@@ -2,11 +2,13 @@
  * \brief  A runtime that starts and ends children by the thousand
  *
  * Built on init's sandbox library, as a nested runtime would be: it applies
- * a config with one child, and each time that child has exited and was
- * destroyed, applies it again. After a warm-up it logs "churn: warm" and
+ * a config with one child, and each time that child has exited, applies
+ * the config again with the child's version counted up, which replaces the
+ * exited child by a new one. After a warm-up it logs "churn: warm" and
  * pauses so that tests/leak.test can sample core; after 1,000 more children
  * it logs "churn: done" and pauses again. Its own quota must be the same.
  */
+#include <stdio.h>
 #include <string.h>
 #include <nest/env.h>
 #include <nest/platform.h>
@@ -15,12 +17,12 @@
 
 enum { WARMUP = 10, ROUNDS = 1000, PAUSE_US = 700 * 1000 };
 
-static const char config[] =
+static const char config_format[] =
 	"<config>"
 	"<parent-provides> <service name=\"PD\"/> <service name=\"ROM\"/>"
 	" <service name=\"LOG\"/> </parent-provides>"
 	"<default-route> <any-service> <parent/> </any-service> </default-route>"
-	"<start name=\"exiter\" caps=\"10\" ram=\"128K\"/>"
+	"<start name=\"exiter\" version=\"%u\" caps=\"10\" ram=\"128K\"/>"
 	"</config>";
 
 struct main {
@@ -40,13 +42,14 @@ static void phase(struct main *m, const char *name)
 
 static void start_next(struct main *m)
 {
-	m->started++;
-	if (sandbox_apply_config(&m->sandbox, config, sizeof(config) - 1) ||
+	char config[sizeof(config_format) + 16];
+	int len = snprintf(config, sizeof(config), config_format, ++m->started);
+	if (sandbox_apply_config(&m->sandbox, config, (size_t)len) ||
 	    !m->sandbox.children)
 		nest_env_exit(m->env, 1);
 }
 
-static void child_destroyed(void *state, const char *name, int exit_code)
+static void child_exited(void *state, const char *name, int exit_code)
 {
 	struct main *m = state;
 	(void)name;
@@ -68,7 +71,7 @@ void component_construct(struct nest_env *env)
 	static struct main m;
 	m.env = env;
 	sandbox_init(&m.sandbox, env);
-	m.sandbox.child_destroyed       = child_destroyed;
-	m.sandbox.child_destroyed_state = &m;
+	m.sandbox.child_exited       = child_exited;
+	m.sandbox.child_exited_state = &m;
 	start_next(&m);
 }

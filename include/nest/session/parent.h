@@ -18,12 +18,29 @@
  * waiting for these services only after the last, when the server listens */
 #define PARENT_ANNOUNCE(IN, OUT) IN(str, service) IN(cap, root) IN(u32, more)
 #define PARENT_EXIT(IN, OUT)     IN(i32, code)
+/* a child out of quota asks for more ("ram_quota=N, cap_quota=M"); the
+ * parent answers by a signal to the resource_avail context once it gave */
 #define PARENT_RESOURCE_REQUEST(IN, OUT) IN(str, args)
+#define PARENT_RESOURCE_AVAIL_SIGH(IN, OUT) IN(cap, context)
+/* the parent wants quota back: it signals the yield context, the child
+ * reads how much with yield_request, frees it, and says so */
+#define PARENT_YIELD_SIGH(IN, OUT)       IN(cap, context)
+#define PARENT_YIELD_REQUEST(IN, OUT)    OUT(u64, ram_quota) OUT(u64, cap_quota)
+#define PARENT_YIELD_RESPONSE(IN, OUT)
+/* the parent pings the heartbeat context; a child whose entrypoint still
+ * dispatches answers with heartbeat_response (the runtime does it) */
+#define PARENT_HEARTBEAT_SIGH(IN, OUT)   IN(cap, context)
+#define PARENT_HEARTBEAT_RESPONSE(IN, OUT)
 
 #define PARENT_INTERFACE(RPC) \
 	RPC(parent, session, PARENT_SESSION) RPC(parent, upgrade, PARENT_UPGRADE) \
 	RPC(parent, close, PARENT_CLOSE) RPC(parent, announce, PARENT_ANNOUNCE) \
-	RPC(parent, exit, PARENT_EXIT) RPC(parent, resource_request, PARENT_RESOURCE_REQUEST)
+	RPC(parent, exit, PARENT_EXIT) RPC(parent, resource_request, PARENT_RESOURCE_REQUEST) \
+	RPC(parent, resource_avail_sigh, PARENT_RESOURCE_AVAIL_SIGH) \
+	RPC(parent, yield_sigh, PARENT_YIELD_SIGH) RPC(parent, yield_request, PARENT_YIELD_REQUEST) \
+	RPC(parent, yield_response, PARENT_YIELD_RESPONSE) \
+	RPC(parent, heartbeat_sigh, PARENT_HEARTBEAT_SIGH) \
+	RPC(parent, heartbeat_response, PARENT_HEARTBEAT_RESPONSE)
 
 NEST_RPC_INTERFACE(parent, PARENT_INTERFACE)
 

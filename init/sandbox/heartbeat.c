@@ -1,0 +1,93 @@
+/*
+ * \brief  Heartbeat monitoring of children that have a <heartbeat> node
+ *
+ * With <heartbeat rate_ms> in the config, init pings each such child at that
+ * rate (a signal to the context the child's runtime registered); the
+ * runtime answers from the entrypoint, so a child whose entrypoint hangs
+ * stops answering. Each ping without an answer since the last is a skipped
+ * heartbeat, shown in the state report; with <heartbeat
+ * restart_after_skipped="N"/> in its start node, the child is restarted
+ * once N were skipped.
+ */
+#include <stdio.h>
+#include <nest/session/timer.h>
+#include "init/sandbox/sandbox.h"
+
+enum { DEFAULT_RATE_MS = 1000 };
+
+static int monitored(const struct child *child, uint64_t *restart_after)
+{
+	struct nest_xml_node node;
+	*restart_after = 0;
+	if (child->state != CHILD_RUNNING || !nest_xml_sub(&child->start, "heartbeat", &node))
+		return 0;
+	nest_xml_attr_u64(&node, "restart_after_skipped", restart_after);
+	return 1;
+}
+
+static void handle_timer(void *state, uint64_t count)
+{
+	struct sandbox *sb = state;
+	int any_skipped = 0, any_restart = 0;
+	(void)count;
+
+	for (struct child *c = sb->children; c; c = c->next) {
+		uint64_t restart_after;
+		if (!monitored(c, &restart_after))
+			continue;
+		if (c->outstanding_heartbeats)
+			any_skipped = 1;
+		if (restart_after && c->outstanding_heartbeats >= restart_after) {
+			nest_log(sb->env, "Warning: child \"%s\" skipped %u heartbeats, restarting it",
+			         c->name, c->outstanding_heartbeats);
+			c->restart = any_restart = 1;
+			continue;
+		}
+		if (nest_cap_valid(c->heartbeat_sigh))
+			nest_signal_submit(c->heartbeat_sigh, 1);
+		c->outstanding_heartbeats++;
+	}
+	if (any_restart)
+		sandbox_reconcile(sb);
+	if (any_skipped)
+		state_report_trigger(sb);
+}
+
+void heartbeat_init(struct sandbox *sb)
+{
+	nest_signal_handler_init(&sb->env->ep, &sb->heartbeat.handler, handle_timer, sb);
+}
+
+void heartbeat_apply_config(struct sandbox *sb)
+{
+	struct heartbeat *hb = &sb->heartbeat;
+	struct nest_xml_node node;
+	struct nest_cap session;
+	uint64_t rate_ms = DEFAULT_RATE_MS;
+	char args[ARGS_LEN];
+
+	if (!nest_xml_sub(&sb->config, "heartbeat", &node)) {
+		if (nest_cap_valid(hb->timer.cap))
+			timer_trigger_periodic(&hb->timer, 0);
+		hb->rate_ms = 0;
+		return;
+	}
+	nest_xml_attr_u64(&node, "rate_ms", &rate_ms);
+	if (!nest_cap_valid(hb->timer.cap)) {
+		if (hb->timer_failed)
+			return;
+		snprintf(args, sizeof(args), "label=\"\", ram_quota=%u, cap_quota=%u",
+		         TIMER_SESSION_RAM, TIMER_SESSION_CAPS);
+		if (nest_env_session(sb->env, "Timer", args, &session)) {
+			nest_log(sb->env, "Warning: no heartbeat monitoring: Timer session denied");
+			hb->timer_failed = 1;
+			return;
+		}
+		nest_client_init(&hb->timer, session);
+		timer_sigh(&hb->timer, nest_signal_cap(&hb->handler));
+	}
+	if (rate_ms != hb->rate_ms) {
+		hb->rate_ms = rate_ms;
+		timer_trigger_periodic(&hb->timer, rate_ms * 1000);
+	}
+}

@@ -1,0 +1,201 @@
+/*
+ * \brief  The parent interface init serves to each child
+ *
+ * Everything a child asks of the world arrives here: session requests
+ * (routed, or kept waiting for their server), upgrades and closes,
+ * announcements of the services its <provides> allows, its exit, requests
+ * for more quota, answers to init's requests to yield quota, heartbeats.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <nest/session_args.h>
+#include <nest/session/parent.h>
+#include <nest/session/pd.h>
+#include <nest/session/root.h>
+#include "init/sandbox/sandbox.h"
+
+NEST_RPC_DISPATCH(parent, PARENT_INTERFACE)
+
+static struct session *session_by_cap(struct child *child, struct nest_cap cap)
+{
+	for (struct session *s = child->sessions; s; s = s->next)
+		if (!s->env && (s->local ? nest_cap_same(s->local->cap, cap)
+		                         : nest_cap_same(s->cap, cap)))
+			return s;
+	return NULL;
+}
+
+enum nest_error parent_serve_session(struct parent_server *p, const char *service,
+                                     const char *args, struct nest_cap *cap)
+{
+	struct child *child = p->child;
+	struct sandbox *sb = child->sandbox;
+	struct pending_request *r;
+	enum nest_error err = session_create(child, service, args, cap);
+
+	if (err != NEST_ERR_UNAVAILABLE)
+		return err;
+	if (!(r = calloc(1, sizeof(*r))))
+		return NEST_ERR_OUT_OF_RAM;
+	r->client = child;
+	snprintf(r->service, sizeof(r->service), "%s", service);
+	snprintf(r->args, sizeof(r->args), "%s", args);
+	nest_args_label(args, r->label, sizeof(r->label));
+	nest_label_prepend(r->label, sizeof(r->label), child->name, r->label);
+	if (nest_ep_defer(&sb->env->ep, &r->reply)) {
+		free(r);
+		return NEST_ERR_UNAVAILABLE;
+	}
+	r->next = sb->pending;
+	sb->pending = r;
+	state_report_trigger(sb);
+	return NEST_OK;
+}
+
+enum nest_error parent_serve_upgrade(struct parent_server *p, struct nest_cap cap,
+                                     const char *args)
+{
+	struct session *s = session_by_cap(p->child, cap);
+	struct sandbox *sb = p->child->sandbox;
+	uint64_t ram = 0, caps = 0;
+	enum nest_error err;
+
+	if (!s || s->closed)
+		return NEST_ERR_INVALID_CAP;
+	if (nest_args_quota(args, &ram, &caps))
+		return NEST_ERR_INVALID_ARGS;
+	err = pd_transfer_quota(&p->child->pd, s->route.kind == ROUTE_CHILD
+	                        ? s->route.server->pd.cap : sb->env->pd.cap, ram, caps);
+	if (err)
+		return err;
+	s->ram  += ram;
+	s->caps += caps;
+	if (s->route.kind == ROUTE_LOCAL)
+		return NEST_OK;
+	if (s->route.kind == ROUTE_PARENT)
+		return parent_upgrade(&sb->env->parent, s->cap, args);
+	for (struct service *svc = sb->services; svc; svc = svc->next)
+		if (svc->server == s->route.server && strcmp(svc->name, s->service) == 0)
+			return root_upgrade(&svc->root, s->cap, args);
+	return NEST_ERR_INVALID_CAP;
+}
+
+enum nest_error parent_serve_close(struct parent_server *p, struct nest_cap cap)
+{
+	struct session *s = session_by_cap(p->child, cap);
+	if (!s)
+		return NEST_ERR_INVALID_CAP;
+	session_close(s);
+	return NEST_OK;
+}
+
+enum nest_error parent_serve_announce(struct parent_server *p, const char *name,
+                                      struct nest_cap root, uint32_t more)
+{
+	struct child *child = p->child;
+	struct sandbox *sb = child->sandbox;
+	struct service *svc;
+
+	if (!child_provides(child, name)) {
+		nest_log(sb->env, "Error: %s: illegal announcement of service \"%s\"",
+		         child->name, name);
+		return NEST_ERR_DENIED;
+	}
+	if (!(svc = calloc(1, sizeof(*svc))))
+		return NEST_ERR_OUT_OF_RAM;
+	snprintf(svc->name, sizeof(svc->name), "%s", name);
+	svc->server = child;
+	if (nest_cap_copy(root, &root)) {
+		free(svc);
+		return NEST_ERR_OUT_OF_CAPS;
+	}
+	nest_client_init(&svc->root, root);
+	nest_client_timeout(&svc->root, ROOT_CALL_TIMEOUT_MS);
+	svc->next = sb->services;
+	sb->services = svc;
+	if (sb->verbose)
+		nest_log(sb->env, "child \"%s\" announces service \"%s\"", child->name, name);
+	/* not now: the server waits for this reply (and sends its next
+	 * announcement) and could not answer */
+	if (!more)
+		nest_signal_submit(nest_signal_cap(&sb->retry), 1);
+	return NEST_OK;
+}
+
+void child_ended(struct child *child, int code)
+{
+	if (child->state != CHILD_RUNNING)
+		return;
+	child->state     = CHILD_EXITED;
+	child->exit_code = code;
+	nest_signal_submit(nest_signal_cap(&child->sandbox->sweep), 1);
+}
+
+enum nest_error parent_serve_exit(struct parent_server *p, int32_t code)
+{
+	if (p->child->state == CHILD_RUNNING)
+		nest_log(p->child->sandbox->env, "child \"%s\" exited with exit value %d",
+		         p->child->name, code);
+	child_ended(p->child, code);
+	return NEST_OK;
+}
+
+/* the child waits for a signal to its resource_avail context; init gives
+ * when a config assigns more (child_apply_upgrade) */
+enum nest_error parent_serve_resource_request(struct parent_server *p, const char *args)
+{
+	struct child *child = p->child;
+	uint64_t ram = 0, caps = 0;
+
+	nest_log(child->sandbox->env, "child \"%s\" requests resources: %s", child->name, args);
+	if (nest_args_quota(args, &ram, &caps))
+		return NEST_ERR_INVALID_ARGS;
+	child->requested_ram  = ram;
+	child->requested_caps = caps;
+	state_report_trigger_immediate(child->sandbox);
+	return NEST_OK;
+}
+
+enum nest_error parent_serve_resource_avail_sigh(struct parent_server *p, struct nest_cap context)
+{
+	return nest_cap_replace(&p->child->resource_avail_sigh, context);
+}
+
+enum nest_error parent_serve_yield_sigh(struct parent_server *p, struct nest_cap context)
+{
+	return nest_cap_replace(&p->child->yield_sigh, context);
+}
+
+enum nest_error parent_serve_yield_request(struct parent_server *p, uint64_t *ram, uint64_t *caps)
+{
+	*ram  = p->child->yield_ram;
+	*caps = p->child->yield_caps;
+	return NEST_OK;
+}
+
+/* the child freed what it could: take it */
+enum nest_error parent_serve_yield_response(struct parent_server *p)
+{
+	child_apply_downgrade(p->child);
+	state_report_trigger(p->child->sandbox);
+	return NEST_OK;
+}
+
+enum nest_error parent_serve_heartbeat_sigh(struct parent_server *p, struct nest_cap context)
+{
+	return nest_cap_replace(&p->child->heartbeat_sigh, context);
+}
+
+enum nest_error parent_serve_heartbeat_response(struct parent_server *p)
+{
+	p->child->outstanding_heartbeats = 0;
+	return NEST_OK;
+}
+
+enum nest_error parent_server_manage(struct child *child)
+{
+	child->parent.child = child;
+	return nest_ep_manage(&child->sandbox->env->ep, &child->parent.object, parent,
+	                      &child->parent);
+}
