@@ -3,15 +3,19 @@
  *
  * The counterpart of Genode's repos/os/src/app/dummy: its config is a
  * sequence of command nodes executed in order (log, exit, create and destroy
- * LOG connections, serve LOG, consume RAM and caps, sleep), each logging the
- * message Genode's dummy logs, so that scenarios written for Genode's dummy
- * read the same here. Waiting (sleep, a delayed close) serves the entrypoint,
- * so that a LOG service it announced keeps answering meanwhile.
+ * LOG connections, serve LOG, consume RAM and caps, yield them when the
+ * parent asks, sleep), each logging the message Genode's dummy logs, so
+ * that scenarios written for Genode's dummy read the same here. A new
+ * version of the config runs again (an update with the same version
+ * attribute does not). Waiting (sleep, a delayed close) serves the
+ * entrypoint, so that a LOG service it announced keeps answering meanwhile;
+ * a config update arriving then runs after the current one.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <nest/env.h>
+#include <nest/platform.h>
 #include <nest/root.h>
 #include <nest/xml.h>
 #include <nest/session_args.h>
@@ -73,6 +77,15 @@ struct main {
 	struct nest_signal_handler cap_objects[MAX_CAP_OBJECTS];
 	unsigned           cap_object_count;
 	uint64_t           cap_amount;
+
+	struct nest_signal_handler yield_handler;
+	int                yield_handled;
+
+	struct nest_client config_rom;
+	struct nest_signal_handler config_handler;
+	unsigned           config_count;
+	char               config_version[50];
+	int                running, rerun;    /* a config's commands; another due */
 };
 
 /* Genode's Number_of_bytes as printed: 0, or the largest unit that divides it */
@@ -341,17 +354,24 @@ static void log_service(struct main *m, const struct nest_xml_node *node)
  * RAM and caps: <consume_ram amount> and <consume_caps amount>
  */
 
+static void release_ram(struct main *m)
+{
+	char bytes[32];
+
+	if (!m->ram_amount)
+		return;
+	format_bytes(m->ram_amount, bytes, sizeof(bytes));
+	nest_log(m->env, "release %s bytes of memory", bytes);
+	free(m->ram);
+	m->ram = NULL;
+	m->ram_amount = 0;
+}
+
 static void consume_ram(struct main *m, uint64_t amount)
 {
 	char bytes[32];
 
-	if (m->ram_amount) {
-		format_bytes(m->ram_amount, bytes, sizeof(bytes));
-		nest_log(m->env, "release %s bytes of memory", bytes);
-		free(m->ram);
-		m->ram = NULL;
-		m->ram_amount = 0;
-	}
+	release_ram(m);
 	format_bytes(amount, bytes, sizeof(bytes));
 	nest_log(m->env, "consume %s bytes of memory", bytes);
 	if (!amount)
@@ -371,17 +391,22 @@ static void ignore_signal(void *state, uint64_t count)
 }
 
 /* each cap is a signal context of the entrypoint, at most 100 as in Genode */
+static void release_caps(struct main *m)
+{
+	if (!m->cap_amount)
+		return;
+	nest_log(m->env, "release %llu caps", (unsigned long long)m->cap_amount);
+	for (unsigned i = 0; i < m->cap_object_count; i++)
+		nest_signal_handler_fini(&m->cap_objects[i]);
+	m->cap_object_count = 0;
+	m->cap_amount = 0;
+}
+
 static void consume_caps(struct main *m, uint64_t amount)
 {
 	enum nest_error err;
 
-	if (m->cap_amount) {
-		nest_log(m->env, "release %llu caps", (unsigned long long)m->cap_amount);
-		for (unsigned i = 0; i < m->cap_object_count; i++)
-			nest_signal_handler_fini(&m->cap_objects[i]);
-		m->cap_object_count = 0;
-		m->cap_amount = 0;
-	}
+	release_caps(m);
 	nest_log(m->env, "consume %llu caps", (unsigned long long)amount);
 	for (unsigned i = 0; i < amount && i < MAX_CAP_OBJECTS; i++) {
 		err = nest_signal_handler_init(&m->env->ep, &m->cap_objects[i], ignore_signal, m);
@@ -393,6 +418,29 @@ static void consume_caps(struct main *m, uint64_t amount)
 		m->cap_object_count++;
 	}
 	m->cap_amount = amount;
+}
+
+/* <handle_yield_requests>: give back what was consumed when the parent asks */
+static void handle_yield(void *state, uint64_t count)
+{
+	struct main *m = state;
+	(void)count;
+	nest_log(m->env, "got yield request");
+	release_ram(m);
+	release_caps(m);
+	parent_yield_response(&m->env->parent);
+}
+
+static void handle_yield_requests(struct main *m)
+{
+	if (m->yield_handled)
+		return;
+	if (nest_signal_handler_init(&m->env->ep, &m->yield_handler, handle_yield, m) ||
+	    parent_yield_sigh(&m->env->parent, nest_signal_cap(&m->yield_handler))) {
+		nest_log(m->env, "Error: cannot register for yield requests");
+		return;
+	}
+	m->yield_handled = 1;
 }
 
 /*
@@ -422,9 +470,8 @@ static void run_command(struct main *m, const struct nest_xml_node *node)
 		consume_caps(m, value);
 	}
 
-	/* Nest's parent has no yield interface yet: say so rather than pretend */
 	if (nest_xml_has_type(node, "handle_yield_requests"))
-		nest_log(m->env, "Error: handle_yield_requests is not supported by this parent");
+		handle_yield_requests(m);
 
 	if (nest_xml_has_type(node, "sleep")) {
 		value = 100;
@@ -448,15 +495,65 @@ static void run_command(struct main *m, const struct nest_xml_node *node)
 	}
 }
 
-static void main_init(struct main *m, struct nest_env *env)
+/* runs the commands of the config's current version, once per version */
+static void run_config(struct main *m)
 {
-	struct nest_client rom;
-	struct nest_cap session, ds;
+	struct nest_cap ds = NEST_CAP_INVALID;
 	struct nest_xml_node config, node;
 	struct nest_xml_error error;
 	uint64_t size = 0;
 	void *addr = NULL;
 	char version[50] = "";
+
+	if (rom_dataspace(&m->config_rom, &ds, &size) ||
+	    nest_env_attach(m->env, ds, size, false, &addr)) {
+		nest_log(m->env, "Error: config ROM unreadable");
+		nest_env_exit(m->env, 1);
+	}
+	nest_cap_release(&ds);
+	if (nest_xml_parse(addr, size, &config, &error)) {
+		nest_log(m->env, "Error: config, line %u column %u: %s", error.line, error.column,
+		         error.message);
+		nest_env_exit(m->env, 1);
+	}
+	nest_xml_attr_str(&config, "version", version, sizeof(version));
+	if (m->config_count == 0 || strcmp(version, m->config_version)) {
+		m->config_count++;
+		snprintf(m->config_version, sizeof(m->config_version), "%s", version);
+		if (version[0])
+			nest_log(m->env, "config %u: %s", m->config_count, version);
+		for (bool more = nest_xml_first_sub(&config, &node); more; ) {
+			struct nest_xml_node next;
+			run_command(m, &node);
+			more = nest_xml_next(&node, &next);
+			node = next;
+		}
+	}
+	plat_unmap(addr, size);
+}
+
+static void handle_config(void *state, uint64_t count)
+{
+	struct main *m = state;
+	uint32_t changed = 0;
+	(void)count;
+
+	if (m->running) {                 /* a <sleep> of the current one serves */
+		m->rerun = 1;
+		return;
+	}
+	m->running = 1;
+	do {
+		m->rerun = 0;
+		if (rom_update(&m->config_rom, &changed) == NEST_OK && changed)
+			run_config(m);
+	} while (m->rerun);
+	m->running = 0;
+}
+
+static void main_init(struct main *m, struct nest_env *env)
+{
+	struct nest_cap session;
 
 	m->env = env;
 
@@ -467,25 +564,14 @@ static void main_init(struct main *m, struct nest_env *env)
 		nest_log(env, "Error: no config ROM");
 		nest_env_exit(env, 1);
 	}
-	nest_client_init(&rom, session);
-	if (rom_dataspace(&rom, &ds, &size) || nest_env_attach(env, ds, size, false, &addr)) {
-		nest_log(env, "Error: config ROM unreadable");
-		nest_env_exit(env, 1);
-	}
-	if (nest_xml_parse(addr, size, &config, &error)) {
-		nest_log(env, "Error: config, line %u column %u: %s", error.line, error.column,
-		         error.message);
-		nest_env_exit(env, 1);
-	}
-	if (nest_xml_attr_str(&config, "version", version, sizeof(version)) && version[0])
-		nest_log(env, "config 1: %s", version);
-
-	for (bool more = nest_xml_first_sub(&config, &node); more; ) {
-		struct nest_xml_node next;
-		run_command(m, &node);
-		more = nest_xml_next(&node, &next);
-		node = next;
-	}
+	nest_client_init(&m->config_rom, session);
+	if (nest_signal_handler_init(&env->ep, &m->config_handler, handle_config, m) == NEST_OK)
+		rom_sigh(&m->config_rom, nest_signal_cap(&m->config_handler));
+	m->running = 1;
+	run_config(m);
+	m->running = 0;
+	if (m->rerun)
+		handle_config(m, 1);
 }
 
 void component_construct(struct nest_env *env)
