@@ -21,7 +21,11 @@ SANDBOX_SRC := $(filter-out %_test.c,$(wildcard init/sandbox/*.c))
 # component of that name
 COMPONENT_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard apps/*/*.c drivers/*/*.c servers/*/*.c tests/*/*.c bench/*/*.c))))
 COMPONENTS     := $(notdir $(COMPONENT_DIRS)) init
-UNIT_TESTS     := $(wildcard lib/*/*_test.c lib/*/*/*_test.c core/*_test.c init/*_test.c init/*/*_test.c)
+# every folder under tools/ is a host tool of that name, an ordinary Linux program
+TOOL_DIRS      := $(patsubst %/,%,$(sort $(dir $(wildcard tools/*/*.c))))
+TOOLS          := $(notdir $(TOOL_DIRS))
+UNIT_TESTS     := $(wildcard lib/*/*_test.c lib/*/*/*_test.c core/*_test.c init/*_test.c init/*/*_test.c \
+                             tools/*/*_test.c)
 
 obj      = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 obj_san  = $(patsubst %.c,$(BUILD)/obj-san/%.o,$(1))
@@ -30,7 +34,7 @@ BASE_OBJ    := $(call obj,$(BASE_SRC))
 RUNTIME_OBJ := $(call obj,$(RUNTIME_SRC))
 
 .PHONY: all run test test-init bench loc deps clean unit-tests components
-all: deps $(BUILD)/bin/core $(addprefix $(BUILD)/bin/,$(COMPONENTS)) unit-tests
+all: deps $(BUILD)/bin/core $(addprefix $(BUILD)/bin/,$(COMPONENTS) $(TOOLS)) unit-tests
 
 deps:
 	@scripts/deps build
@@ -81,14 +85,23 @@ $(BUILD)/bin/$(notdir $(1)): $(call obj,$(wildcard $(1)/*.c)) $(COMPONENT_LIBS)
 endef
 $(foreach d,$(COMPONENT_DIRS),$(eval $(call component_rule,$(d))))
 
+# host tools run on the host beside core: dynamically linked, the library for XML
+define tool_rule
+$(BUILD)/bin/$(notdir $(1)): $(call obj,$(filter-out %_test.c,$(wildcard $(1)/*.c))) $(BUILD)/lib/libnest_base.a
+	@mkdir -p $$(dir $$@)
+	@$(if $(Q),echo "  LD      $$@")
+	$(Q)$(CC) $(CFLAGS) -o $$@ $$^
+endef
+$(foreach d,$(TOOL_DIRS),$(eval $(call tool_rule,$(d))))
+
 $(BUILD)/bin/init: $(call obj,$(INIT_SRC)) $(COMPONENT_LIBS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(COMPONENT_LDFLAGS) -o $@ $(filter %.o,$^) -Wl,--start-group $(COMPONENT_LIBS) -Wl,--end-group
 
-# unit tests: each *_test.c links with the library (and core's or init's
-# objects if it lives there), built once plain and once with ASan and UBSan
-test_deps = $(filter-out $(1),$(if $(filter core/%,$(1)),$(filter-out core/main.c,$(CORE_SRC)) ,)$(if $(filter init/%,$(1)),$(SANDBOX_SRC),))
+# unit tests: each *_test.c links with the library (and core's, init's or its
+# tool's objects if it lives there), built once plain and once with ASan and UBSan
+test_deps = $(filter-out $(1),$(if $(filter core/%,$(1)),$(filter-out core/main.c,$(CORE_SRC)) ,)$(if $(filter init/%,$(1)),$(SANDBOX_SRC),)$(if $(filter tools/%,$(1)),$(filter-out %/main.c %_test.c,$(wildcard $(dir $(1))*.c)),))
 define unit_rule
 $(BUILD)/test/$(basename $(notdir $(1))): $(call obj,$(1) $(call test_deps,$(1))) $(BUILD)/lib/libnest_base.a
 	@mkdir -p $$(dir $$@)
@@ -106,8 +119,11 @@ unit-tests: $(UNIT_BINS)
 
 components: $(BUILD)/bin/core $(addprefix $(BUILD)/bin/,$(COMPONENTS))
 
+# core writes reports (init's state, for `build/bin/nest top`) to build/run/reports;
+# those of an earlier run, which may have been killed, go first
 run: all
-	scripts/run_scenario scenarios/hello --interactive
+	rm -rf $(BUILD)/run/reports && mkdir -p $(BUILD)/run/reports
+	scripts/run_scenario scenarios/hello --interactive --core-args "--report-dir $(abspath $(BUILD))/run/reports"
 
 test: all
 	scripts/run_tests

@@ -3,7 +3,8 @@
  *
  * Core is the root of the component tree and the only process with ambient
  * authority. It offers PD, ROM, LOG, CPU and RM sessions to its one child, init,
- * and contains no policy: it neither routes nor decides, it accounts.
+ * and Report sessions if the operator gave it a directory for reports. It
+ * contains no policy: it neither routes nor decides, it accounts.
  */
 #ifndef NEST_CORE_H
 #define NEST_CORE_H
@@ -48,7 +49,9 @@ struct pd_server {
 	struct pd_server  *next;
 };
 
-enum core_service { SERVICE_PD, SERVICE_ROM, SERVICE_LOG, SERVICE_CPU, SERVICE_RM, SERVICE_COUNT };
+enum core_service {
+	SERVICE_PD, SERVICE_ROM, SERVICE_LOG, SERVICE_CPU, SERVICE_RM, SERVICE_REPORT, SERVICE_COUNT
+};
 
 /* a session at core, requested by init through core's parent interface */
 struct core_session {
@@ -84,6 +87,7 @@ struct core {
 	struct core_session *sessions;
 	int                  init_exit_code;
 	int                  init_reported_exit;
+	int                  report_dir;      /* --report-dir; -1: no Report service */
 };
 
 /* diagnostics of core itself, "[core] ..." */
@@ -115,6 +119,10 @@ void            cpu_session_destroy(void *server);
 enum nest_error rm_session_create(struct core *core, const char *label, void **server,
                                   struct nest_rpc_object **object);
 void            rm_session_destroy(void *server);
+/* takes the buffer size from args, and its cost from s's donation */
+enum nest_error report_session_create(struct core *core, struct core_session *s,
+                                      const char *args);
+void            report_session_destroy(void *server);
 
 enum nest_error core_stats_init(struct core *core, struct core_stats *stats);
 

@@ -1,14 +1,16 @@
 /*
  * \brief  Core: boots the system from a directory of boot modules
  *
- * Usage: core [--ram SIZE] [--caps N] BOOT_DIR
+ * Usage: core [--ram SIZE] [--caps N] [--report-dir DIR] BOOT_DIR
  *
  * Every regular file of BOOT_DIR becomes a ROM module. The module "config"
  * (init's configuration) must be well-formed XML and "init" must exist;
  * otherwise core refuses to boot and names the file, line and problem. Core
  * then starts init with all RAM and capabilities as its quota, serves it,
- * and exits with init's exit value when init ends.
+ * and exits with init's exit value when init ends. With --report-dir, core
+ * also offers a Report service whose reports become files in DIR.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +22,7 @@ enum { DEFAULT_RAM = 1024u << 20, DEFAULT_CAPS = 100000 };
 
 static int usage(void)
 {
-	core_log("usage: core [--ram SIZE] [--caps N] BOOT_DIR");
+	core_log("usage: core [--ram SIZE] [--caps N] [--report-dir DIR] BOOT_DIR");
 	return 2;
 }
 
@@ -61,7 +63,7 @@ int main(int argc, char **argv)
 {
 	static struct core core;
 	uint64_t ram = DEFAULT_RAM, caps = DEFAULT_CAPS;
-	const char *dir = NULL;
+	const char *dir = NULL, *report_dir = NULL;
 	char error[512];
 	struct nest_cap binary;
 	int code;
@@ -71,6 +73,8 @@ int main(int argc, char **argv)
 			if (!parse_size(argv[++i], &ram)) return usage();
 		} else if (strcmp(argv[i], "--caps") == 0 && i + 1 < argc) {
 			if (!parse_size(argv[++i], &caps)) return usage();
+		} else if (strcmp(argv[i], "--report-dir") == 0 && i + 1 < argc) {
+			report_dir = argv[++i];
 		} else if (!dir && argv[i][0] != '-') {
 			dir = argv[i];
 		} else {
@@ -79,6 +83,11 @@ int main(int argc, char **argv)
 	}
 	if (!dir)
 		return usage();
+	core.report_dir = -1;
+	if (report_dir && report_dir_open(report_dir, &core.report_dir)) {
+		core_log("%s: cannot open the report directory: %s", report_dir, strerror(errno));
+		return 2;
+	}
 
 	core_raise_fd_limit();
 	if (boot_modules_load(dir, &core.modules, &core.module_count, error, sizeof(error))) {

@@ -19,7 +19,7 @@ struct parent_server;
 
 static const char *const service_names[SERVICE_COUNT] = {
 	[SERVICE_PD] = "PD", [SERVICE_ROM] = "ROM", [SERVICE_LOG] = "LOG", [SERVICE_CPU] = "CPU",
-	[SERVICE_RM] = "RM",
+	[SERVICE_RM] = "RM", [SERVICE_REPORT] = "Report",
 };
 
 static enum nest_error create(struct core *core, struct core_session *s, const char *args)
@@ -41,6 +41,7 @@ static enum nest_error create(struct core *core, struct core_session *s, const c
 	case SERVICE_LOG: return log_session_create(core, s->label, &s->server, &s->object);
 	case SERVICE_CPU: return cpu_session_create(core, s->label, &s->server, &s->object);
 	case SERVICE_RM:  return rm_session_create(core, s->label, &s->server, &s->object);
+	case SERVICE_REPORT: return report_session_create(core, s, args);
 	case SERVICE_COUNT: break;
 	}
 	return NEST_ERR_NOT_FOUND;
@@ -54,6 +55,7 @@ static void destroy(struct core_session *s)
 	case SERVICE_LOG: log_session_destroy(s->server); break;
 	case SERVICE_CPU: cpu_session_destroy(s->server); break;
 	case SERVICE_RM:  rm_session_destroy(s->server); break;
+	case SERVICE_REPORT: report_session_destroy(s->server); break;
 	case SERVICE_COUNT: break;
 	}
 	account_deposit(&s->payer->account, s->ram_donated, s->caps_donated);
@@ -82,7 +84,7 @@ enum nest_error parent_serve_session(struct parent_server *p, const char *servic
 	for (int i = 0; i < SERVICE_COUNT; i++)
 		if (strcmp(service, service_names[i]) == 0)
 			kind = i;
-	if (kind < 0)
+	if (kind < 0 || (kind == SERVICE_REPORT && core->report_dir < 0))
 		return NEST_ERR_NOT_FOUND;
 	if (nest_args_label(args, label, sizeof(label)) || nest_args_quota(args, &ram, &caps))
 		return NEST_ERR_INVALID_ARGS;

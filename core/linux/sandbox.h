@@ -1,5 +1,5 @@
 /*
- * \brief  Core's Linux platform: sandboxed processes, RAM and ROM memfds
+ * \brief  Core's Linux platform: sandboxed processes, RAM and ROM memfds, report files
  *
  * Everything core needs from Linux beyond messages and wait sets is here,
  * so that core's services stay free of system calls.
@@ -52,6 +52,12 @@ void            ram_memfd_revoke(int fd);
 enum nest_error ram_memfd_seal(int fd);
 /* ROM: a memfd with the content, sealed against writes and resizing */
 enum nest_error rom_memfd_create(const void *content, size_t size, const char *name, int *fd);
+
+/* reports: files of a host directory, each replaced atomically on write;
+ * a name must not contain '/' */
+enum nest_error report_dir_open(const char *path, int *dir);
+enum nest_error report_file_write(int dir, const char *name, const void *content, size_t len);
+void            report_file_remove(int dir, const char *name);
 
 /* boot modules: every regular file of a directory */
 struct boot_module { char name[64]; int fd; size_t size; const char *content; };
