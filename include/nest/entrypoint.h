@@ -109,6 +109,28 @@ static inline struct nest_cap nest_signal_cap(const struct nest_signal_handler *
 /* send count signals to a context; never blocks */
 enum nest_error nest_signal_submit(struct nest_cap context, uint64_t count);
 
+/*
+ * An asynchronous call: the request goes out at once on a channel of its
+ * own, and the entrypoint calls done() when the reply is in msg (status
+ * says how it went). The caller keeps the struct alive until then, or
+ * cancels. Requests are marshalled and results read by the functions
+ * NEST_RPC_ASYNC generates (iface_op_async, iface_op_result).
+ */
+struct nest_async_call {
+	struct nest_io_handler  io;
+	struct nest_entrypoint *ep;
+	int                     channel;
+	unsigned                reply_caps;
+	enum nest_error         status;
+	void                  (*done)(struct nest_async_call *call);
+	void                   *state;
+	struct nest_msg         msg;
+};
+
+int             nest_call_async_pending(const struct nest_async_call *call);
+/* no done() follows; a reply the server sends is dropped */
+void            nest_call_async_cancel(struct nest_async_call *call);
+
 enum nest_error nest_io_handler_init(struct nest_entrypoint *ep, struct nest_io_handler *h,
                                      int handle, void (*handle_io)(void *), void *state);
 void nest_io_handler_fini(struct nest_entrypoint *ep, struct nest_io_handler *h);

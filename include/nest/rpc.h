@@ -110,6 +110,9 @@ static inline void nest_arg_drop_cap(struct nest_cap *v) { nest_cap_release(v); 
 #define NEST_RPC_ARG_IN(type, n)     , n
 #define NEST_RPC_ARG_OUT(type, n)    , &n
 
+struct nest_async_call;
+struct nest_entrypoint;
+
 #define NEST_RPC_OPCODE(iface, name, P) iface##_op_##name,
 
 #define NEST_RPC_CLIENT_PROTO(iface, name, P) \
@@ -122,11 +125,19 @@ static inline void nest_arg_drop_cap(struct nest_cap *v) { nest_cap_release(v); 
 
 #define NEST_RPC_IN_CAPS(iface, name, P) + (0 P(NEST_RPC_COUNT_CAPS, NEST_RPC_NOTHING))
 
+#define NEST_RPC_ASYNC_PROTO(iface, name, P) \
+	enum nest_error iface##_##name##_async(struct nest_entrypoint *ep, struct nest_cap cap, \
+	                                       struct nest_async_call *call \
+	                                       P(NEST_RPC_PARAM_IN, NEST_RPC_NOTHING)); \
+	enum nest_error iface##_##name##_result(struct nest_async_call *call \
+	                                        P(NEST_RPC_NOTHING, NEST_RPC_PARAM_OUT));
+
 #define NEST_RPC_INTERFACE(iface, LIST) \
 	enum iface##_opcode { LIST(NEST_RPC_OPCODE) iface##_op_count }; \
 	enum { iface##_request_caps = 0 LIST(NEST_RPC_IN_CAPS) }; \
 	struct iface##_server; \
 	LIST(NEST_RPC_CLIENT_PROTO) \
+	LIST(NEST_RPC_ASYNC_PROTO) \
 	LIST(NEST_RPC_SERVER_PROTO) \
 	LIST(NEST_RPC_REPLY_PROTO) \
 	enum nest_error iface##_dispatch(void *server, struct nest_msg *msg);
@@ -150,6 +161,43 @@ static inline void nest_arg_drop_cap(struct nest_cap *v) { nest_cap_release(v); 
 	}
 
 #define NEST_RPC_CLIENT(iface, LIST) LIST(NEST_RPC_CLIENT_DEF)
+
+/*
+ * Asynchronous calls (see struct nest_async_call in nest/entrypoint.h):
+ * iface_name_async(ep, cap, call, ins...) sends the request,
+ * iface_name_result(call, outs...) reads the reply once done() was called.
+ */
+enum nest_error  nest_call_async(struct nest_entrypoint *ep, struct nest_cap cap,
+                                 struct nest_async_call *call, unsigned reply_caps);
+struct nest_msg *nest_async_call_msg(struct nest_async_call *call);
+enum nest_error  nest_async_call_status(const struct nest_async_call *call);
+#define NEST_RPC_MSG_PUT_IN(type, n)  nest_msg_put_##type(msg, n);
+#define NEST_RPC_MSG_GET_OUT(type, n) nest_msg_out_##type(msg, n);
+
+#define NEST_RPC_ASYNC_DEF(iface, name, P) \
+	enum nest_error iface##_##name##_async(struct nest_entrypoint *ep, struct nest_cap cap, \
+	                                       struct nest_async_call *call \
+	                                       P(NEST_RPC_PARAM_IN, NEST_RPC_NOTHING)) \
+	{ \
+		struct nest_msg *msg = nest_async_call_msg(call); \
+		nest_msg_start(msg, iface##_op_##name); \
+		P(NEST_RPC_MSG_PUT_IN, NEST_RPC_NOTHING) \
+		return nest_call_async(ep, cap, call, 0 P(NEST_RPC_NOTHING, NEST_RPC_COUNT_CAPS)); \
+	} \
+	enum nest_error iface##_##name##_result(struct nest_async_call *call \
+	                                        P(NEST_RPC_NOTHING, NEST_RPC_PARAM_OUT)) \
+	{ \
+		struct nest_msg *msg = nest_async_call_msg(call); \
+		enum nest_error err = nest_async_call_status(call); \
+		if (err) return err; \
+		P(NEST_RPC_NOTHING, NEST_RPC_MSG_GET_OUT) \
+		err = msg->error; \
+		if (err) { P(NEST_RPC_NOTHING, NEST_RPC_DROP_OUT) } \
+		nest_msg_release_caps(msg); \
+		return err; \
+	}
+
+#define NEST_RPC_ASYNC(iface, LIST) LIST(NEST_RPC_ASYNC_DEF)
 
 /* the reply of a deferred call: iface_reply_name(ep, reply, status, outs...) */
 #define NEST_RPC_PARAM_VALUE(type, n) , nest_arg_##type n

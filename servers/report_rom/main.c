@@ -38,6 +38,7 @@
 #include <nest/platform.h>
 #include <nest/root.h>
 #include <nest/session_args.h>
+#include <nest/session_policy.h>
 #include <nest/xml.h>
 #include <nest/session/pd.h>
 #include <nest/session/report.h>
@@ -377,56 +378,13 @@ enum nest_error rom_serve_sigh(struct rom_server *s, struct nest_cap context)
 	return NEST_OK;
 }
 
-static int ends_with(const char *text, const char *suffix)
-{
-	size_t lt = strlen(text), ls = strlen(suffix);
-	return lt >= ls && strcmp(text + lt - ls, suffix) == 0;
-}
-
-/* how well a <policy> matches label: 0 not at all, more is better */
-static size_t policy_score(const struct nest_xml_node *policy, const char *label)
-{
-	char value[NAME_LEN];
-	size_t score = 1;
-	bool narrowed = false;
-
-	if (nest_xml_has_attr(policy, "label"))
-		return nest_xml_attr_str(policy, "label", value, sizeof(value)) &&
-		       strcmp(value, label) == 0 ? SIZE_MAX : 0;
-	if (nest_xml_has_attr(policy, "label_prefix")) {
-		if (!nest_xml_attr_str(policy, "label_prefix", value, sizeof(value)) ||
-		    strncmp(label, value, strlen(value)))
-			return 0;
-		score   += strlen(value);
-		narrowed = true;
-	}
-	if (nest_xml_has_attr(policy, "label_suffix")) {
-		if (!nest_xml_attr_str(policy, "label_suffix", value, sizeof(value)) ||
-		    !ends_with(label, value))
-			return 0;
-		score   += strlen(value);
-		narrowed = true;
-	}
-	return narrowed ? score : 0;
-}
-
-/* the name of the report that the best <policy> for label lets it read */
+/* the name of the report that the policy for label lets it read */
 static bool policy_report(struct main *m, const char *label, char *report, size_t size)
 {
-	struct nest_xml_node policy, best;
-	size_t best_score = 0;
+	struct nest_xml_node policy;
 
-	if (!m->has_config)
-		return false;
-	for (bool more = nest_xml_sub(&m->config, "policy", &policy); more;
-	     more = nest_xml_next_of_type(&policy, "policy", &policy)) {
-		size_t score = policy_score(&policy, label);
-		if (score > best_score && nest_xml_has_attr(&policy, "report")) {
-			best       = policy;
-			best_score = score;
-		}
-	}
-	return best_score && nest_xml_attr_str(&best, "report", report, size) && report[0];
+	return m->has_config && nest_session_policy(&m->config, label, &policy) &&
+	       nest_xml_attr_str(&policy, "report", report, size) && report[0];
 }
 
 static enum nest_error rom_session_create(void *state, const char *args,

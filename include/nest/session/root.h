@@ -15,8 +15,15 @@
 #define ROOT_UPGRADE(IN, OUT) IN(cap, session) IN(str, args)
 #define ROOT_CLOSE(IN, OUT)   IN(cap, session)
 
-#define ROOT_INTERFACE(RPC) \
-	RPC(root, session, ROOT_SESSION) RPC(root, upgrade, ROOT_UPGRADE) RPC(root, close, ROOT_CLOSE)
+/* the operations under an interface name of the server's choice: a server
+ * of sessions that are not its own objects (init forwarding its parent's
+ * requests to children) serves the same wire protocol under another name,
+ * beside the generic root of nest/root.h */
+#define ROOT_OPERATIONS(RPC, iface) \
+	RPC(iface, session, ROOT_SESSION) RPC(iface, upgrade, ROOT_UPGRADE) \
+	RPC(iface, close, ROOT_CLOSE)
+
+#define ROOT_INTERFACE(RPC) ROOT_OPERATIONS(RPC, root)
 
 NEST_RPC_INTERFACE(root, ROOT_INTERFACE)
 
