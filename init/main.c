@@ -12,6 +12,10 @@
 #include <nest/session/rom.h>
 #include "init/sandbox/sandbox.h"
 
+/* enough for a config of 64 KiB from a ROM server that charges its readers
+ * for the content they hold, as report_rom does */
+static const char config_rom_args[] = "label=\"config\", ram_quota=68K, cap_quota=2";
+
 struct main {
 	struct nest_env           *env;
 	struct nest_client         config_rom;
@@ -64,8 +68,7 @@ void component_construct(struct nest_env *env)
 
 	main.env = env;
 	sandbox_init(&main.sandbox, env);
-	err = nest_env_session(env, "ROM", "label=\"config\", ram_quota=4096, cap_quota=1",
-	                       &session);
+	err = nest_env_session(env, "ROM", config_rom_args, &session);
 	if (!err) {
 		nest_client_init(&main.config_rom, session);
 		if (nest_signal_handler_init(&env->ep, &main.config_handler, handle_config_update,

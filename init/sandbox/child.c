@@ -117,6 +117,29 @@ static enum nest_error take_start_node(struct child *child, const struct nest_xm
 	return NEST_OK;
 }
 
+/* as Genode: a child asking for more than init has gets what init has (a
+ * later config apply gives the rest once there is more) */
+static void clamp_to_available(struct child *child, uint64_t *ram, uint64_t *caps)
+{
+	struct sandbox *sb = child->sandbox;
+	uint64_t avail_ram, avail_caps;
+
+	sandbox_available(sb, &avail_ram, &avail_caps);
+	/* the PD session's donation comes out of it, too */
+	avail_ram  = avail_ram > ENV_SESSION_RAM * 2 ? avail_ram - ENV_SESSION_RAM * 2 : 0;
+	avail_caps = avail_caps > ENV_SESSION_CAPS * 2 ? avail_caps - ENV_SESSION_CAPS * 2 : 0;
+	if (*ram > avail_ram) {
+		nest_log(sb->env, "Warning: %s: assigned RAM (%llu) exceeds available RAM (%llu)",
+		         child->name, (unsigned long long)*ram, (unsigned long long)avail_ram);
+		*ram = avail_ram;
+	}
+	if (*caps > avail_caps) {
+		nest_log(sb->env, "Warning: %s: assigned caps (%llu) exceed available caps (%llu)",
+		         child->name, (unsigned long long)*caps, (unsigned long long)avail_caps);
+		*caps = avail_caps;
+	}
+}
+
 static enum nest_error child_start(struct child *child)
 {
 	struct sandbox *sb = child->sandbox;
@@ -126,6 +149,7 @@ static enum nest_error child_start(struct child *child)
 	enum nest_error err;
 
 	child_quota(sb, &child->start, &ram, &caps);
+	clamp_to_available(child, &ram, &caps);
 	err = session_create_env(child, "PD", child->name, &pd_session);
 	if (err)
 		return err;
@@ -261,6 +285,7 @@ void child_release(struct child *child, enum child_state state)
 			s = &svc->next;
 		}
 	}
+	server_child_released(child);
 	nest_ep_dissolve(&child->parent.object);
 	nest_signal_handler_fini(&child->exit_handler);
 	withdraw_quota(child);
@@ -330,33 +355,33 @@ void child_update(struct child *child, const struct nest_xml_node *start)
 			child->restart = 1;
 }
 
-/* a session's route as it would be made now, compared with the one made */
-static int session_route_changed(struct child *child, struct session *s)
+/* a session's route as it would be made now for label, compared with the
+ * one made */
+static int session_route_changed(struct child *child, struct session *s, const char *label)
 {
 	struct route now;
 	if (s->route.kind == ROUTE_LOCAL)
 		return !child_has_config(child);
-	if (route_session(child->sandbox, child, s->service, s->label, &now))
+	if (route_session(child->sandbox, child, s->service, label, &now))
 		return 1;
 	return now.kind != s->route.kind || strcmp(now.label, s->route.label) ||
 	       (now.kind == ROUTE_CHILD && now.server != s->route.server);
 }
 
+/* the binary's ROM is labelled by the binary's name: a new <binary> that
+ * still leads to the same ROM keeps the child, as in Genode */
 int child_routes_changed(struct child *child)
 {
-	char binary_label[NAME_LEN];
 	if (child->state != CHILD_RUNNING)
 		return 0;
 	for (struct session *s = child->sessions; s; s = s->next) {
-		if (session_route_changed(child, s))
+		int binary = s->env && !strcmp(s->service, "ROM");
+		if (session_route_changed(child, s, binary ? child->binary : s->label))
 			return 1;
-		/* the binary's ROM is labelled by the binary's name */
-		if (s->env && !strcmp(s->service, "ROM")) {
-			snprintf(binary_label, sizeof(binary_label), "%s", child->binary);
-			if (strcmp(s->label, binary_label))
-				return 1;
-		}
 	}
+	for (struct session *s = child->sessions; s; s = s->next)
+		if (s->env && !strcmp(s->service, "ROM"))
+			snprintf(s->label, sizeof(s->label), "%s", child->binary);
 	return 0;
 }
 

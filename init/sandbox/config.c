@@ -46,6 +46,7 @@ static void retry(void *state, uint64_t count)
 {
 	(void)count;
 	sessions_retry_pending(state);
+	server_retry_pending(state);
 }
 
 void sandbox_init(struct sandbox *sb, struct nest_env *env)
@@ -182,19 +183,9 @@ static void start_new_children(struct sandbox *sb)
 	for (int more = nest_xml_sub(&sb->config, "start", &start); more;
 	     more = nest_xml_next_of_type(&start, "start", &start)) {
 		char name[NAME_LEN] = "";
-		uint64_t ram = 0, caps = 0, ram_avail, caps_avail;
 		nest_xml_attr_str(&start, "name", name, sizeof(name));
 		if (child_by_name(sb, name))
 			continue;
-		child_quota(sb, &start, &ram, &caps);
-		sandbox_available(sb, &ram_avail, &caps_avail);
-		if (ram > ram_avail || caps > caps_avail) {
-			nest_log(sb->env, "Warning: child \"%s\" needs %llu bytes of RAM and %llu caps, "
-			         "only %llu and %llu are available", name, (unsigned long long)ram,
-			         (unsigned long long)caps, (unsigned long long)ram_avail,
-			         (unsigned long long)caps_avail);
-			continue;
-		}
 		check_affinity(sb, &start, name);
 		child_create(sb, &start);
 	}
@@ -257,6 +248,7 @@ void sandbox_reconcile(struct sandbox *sb)
 	for (struct child *c = sb->children; c; c = c->next)
 		child_apply_upgrade(c);
 	sessions_retry_pending(sb);
+	server_retry_pending(sb);
 }
 
 enum nest_error sandbox_apply_config(struct sandbox *sb, const char *text, size_t len)
@@ -286,6 +278,7 @@ enum nest_error sandbox_apply_config(struct sandbox *sb, const char *text, size_
 
 	update_children(sb);
 	sandbox_reconcile(sb);
+	server_apply_config(sb);
 	state_report_apply_config(sb);
 	heartbeat_apply_config(sb);
 	return NEST_OK;

@@ -32,8 +32,10 @@ enum nest_error parent_serve_session(struct parent_server *p, const char *servic
 	struct child *child = p->child;
 	struct sandbox *sb = child->sandbox;
 	struct pending_request *r;
-	enum nest_error err = session_create(child, service, args, cap);
+	int async = 0;
+	enum nest_error err = session_create(child, service, args, NULL, cap, &async);
 
+	/* async: the reply is deferred until the server's root answered */
 	if (err != NEST_ERR_UNAVAILABLE)
 		return err;
 	if (!(r = calloc(1, sizeof(*r))))
@@ -61,7 +63,7 @@ enum nest_error parent_serve_upgrade(struct parent_server *p, struct nest_cap ca
 	uint64_t ram = 0, caps = 0;
 	enum nest_error err;
 
-	if (!s || s->closed)
+	if (!s || s->phase != SESSION_CAP_HANDED_OUT)
 		return NEST_ERR_INVALID_CAP;
 	if (nest_args_quota(args, &ram, &caps))
 		return NEST_ERR_INVALID_ARGS;

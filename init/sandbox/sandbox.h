@@ -23,9 +23,13 @@ enum {
 	ARGS_LEN      = 512,
 	MAX_PROVIDES  = 8,
 	MAX_PARENT_SERVICES = 16,
+	MAX_FORWARDED_SERVICES = 8,
 	/* init waits no longer for a server's root: a hung server must not
 	 * hang init and with it every other child */
 	ROOT_CALL_TIMEOUT_MS = 2000,
+	/* what init donates for each environment session of a child */
+	ENV_SESSION_RAM  = 4096,
+	ENV_SESSION_CAPS = 1,
 };
 
 struct sandbox;
@@ -53,8 +57,12 @@ struct route {
 	char            label[LABEL_LEN];      /* as the server sees it */
 };
 
+/* a session's life as Genode's init reports it */
+enum session_phase { SESSION_CREATE_REQUESTED, SESSION_CAP_HANDED_OUT, SESSION_CLOSED };
+
 struct session {                           /* requested by a child, routed by init */
-	struct child   *client;
+	struct sandbox *sandbox;
+	struct child   *client;                /* NULL: the client ended first */
 	char            service[SERVICE_LEN];
 	char            label[LABEL_LEN];      /* as requested, before any rewriting */
 	struct route    route;
@@ -62,7 +70,12 @@ struct session {                           /* requested by a child, routed by in
 	struct nest_rpc_object *local;         /* ROUTE_LOCAL: init's own object */
 	uint64_t        ram, caps;             /* donated by the client */
 	int             env;                   /* opened by init for the child's start */
-	int             closed;                /* its server ended; kept for restarts */
+	enum session_phase phase;              /* CLOSED: its server ended, the record
+	                                          stays for restarts */
+	/* CREATE_REQUESTED at a child: init never waits for a server's root,
+	 * the client's reply waits for the server's */
+	struct nest_async_call *create;
+	struct nest_reply reply;
 	struct session *next;                  /* in the client's list, newest first */
 };
 
@@ -115,6 +128,33 @@ struct child {
 	struct child          *next;
 };
 
+/* a <service> of the config: init announces it to its parent and forwards
+ * each session request by <policy> to a child (server.c) */
+struct forward_root_server {
+	struct nest_rpc_object object;
+	struct sandbox        *sandbox;
+	char                   service[SERVICE_LEN];
+};
+
+struct forwarded_session {
+	struct sandbox        *sandbox;
+	struct child          *server;
+	char                   service[SERVICE_LEN];
+	char                   label[LABEL_LEN];  /* as the server sees it */
+	struct nest_cap        cap;
+	uint64_t               ram, caps;         /* passed on to the server */
+	struct nest_async_call *create;           /* while the server creates it */
+	struct nest_reply      reply;             /* to the parent, then */
+	struct forwarded_session *next;
+};
+
+struct forward_request {                   /* waits for its server to announce */
+	struct forward_root_server   *root;
+	char                   args[ARGS_LEN];
+	struct nest_reply      reply;
+	struct forward_request *next;
+};
+
 struct report_detail {
 	int enabled, ids, requested, provided, child_ram, child_caps, init_ram, init_caps;
 	uint64_t delay_ms, buffer;
@@ -150,12 +190,17 @@ struct sandbox {
 	unsigned               child_count;    /* ids handed out */
 	struct service        *services;
 	struct pending_request *pending;
+	struct session        *orphans;        /* in creation, their clients gone */
 	struct nest_signal_handler sweep;      /* releases exited children */
 	struct nest_signal_handler retry;      /* serves pending requests after announces */
 	uint64_t               preserved_ram, preserved_caps;
 	int                    verbose;
 	struct state_reporter  reporter;
 	struct heartbeat       heartbeat;
+	struct forward_root_server   *forward_roots[MAX_FORWARDED_SERVICES];
+	unsigned               forward_root_count;
+	struct forwarded_session *forwarded;
+	struct forward_request *forward_pending;
 	/* optional: told after a child exited and was released */
 	void                 (*child_exited)(void *state, const char *name, int exit_code);
 	void                  *child_exited_state;
@@ -211,8 +256,12 @@ void            config_rom_destroy(struct nest_rpc_object *object);
 void            config_rom_changed(struct child *child);
 
 /* sessions (session.c) */
+/* NEST_OK with cap, or with *async set: the session is being created at
+ * a child server and the client's reply (deferred, or given as deferred)
+ * follows then; NEST_ERR_UNAVAILABLE: the server has not announced yet */
 enum nest_error session_create(struct child *client, const char *service, const char *args,
-                               struct nest_cap *cap);
+                               const struct nest_reply *deferred, struct nest_cap *cap,
+                               int *async);
 /* an environment session of the child, paid by init */
 enum nest_error session_create_env(struct child *client, const char *service,
                                    const char *label, struct nest_cap *cap);
@@ -220,6 +269,8 @@ void            session_close(struct session *s);
 void            sessions_retry_pending(struct sandbox *sb);
 void            sessions_of_server_ended(struct child *server, int destroyed);
 void            pending_requests_drop(struct child *client);
+/* the service a child announced by that name, if it did */
+struct service *service_announced(struct sandbox *sb, struct child *server, const char *name);
 
 /* the state report (state_report.c) */
 void            state_report_init(struct sandbox *sb);
@@ -229,6 +280,12 @@ void            state_report_trigger_immediate(struct sandbox *sb);
 /* the report as text, for a report session or a test */
 enum nest_error state_report_generate(struct sandbox *sb, char *buffer, size_t size,
                                       size_t *length);
+
+/* sessions of init's parent forwarded to children (server.c) */
+void            server_apply_config(struct sandbox *sb);
+void            server_retry_pending(struct sandbox *sb);
+/* the server ends: what was forwarded to it is given back */
+void            server_child_released(struct child *child);
 
 /* heartbeat monitoring (heartbeat.c) */
 void            heartbeat_init(struct sandbox *sb);

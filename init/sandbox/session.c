@@ -17,9 +17,7 @@
 #include <nest/session/root.h>
 #include "init/sandbox/sandbox.h"
 
-enum { ENV_SESSION_RAM = 4096, ENV_SESSION_CAPS = 1 };
-
-static struct service *announced(struct sandbox *sb, struct child *server, const char *name)
+struct service *service_announced(struct sandbox *sb, struct child *server, const char *name)
 {
 	for (struct service *s = sb->services; s; s = s->next)
 		if (s->server == server && strcmp(s->name, name) == 0)
@@ -47,7 +45,8 @@ static enum nest_error donate(struct nest_client *from, struct nest_client *to,
 	return pd_transfer_quota(from, to->cap, ram, caps);
 }
 
-/* open the session where the route leads: init itself, its parent, or a child */
+/* open the session where the route leads: init itself, its parent, or (for
+ * an environment session, which the child's start waits for) a child */
 static enum nest_error open_session(struct child *client, const struct route *route,
                                     struct service *svc, const char *service,
                                     const char *server_args, struct nest_cap *cap,
@@ -83,13 +82,92 @@ static const char *route_target_name(const struct route *route)
 	       route->kind == ROUTE_LOCAL ? "its start node's <config>" : route->server->name;
 }
 
+static void unlink_session(struct session *s);
+
+static void forget_orphan(struct session *s)
+{
+	for (struct session **o = &s->sandbox->orphans; *o; o = &(*o)->next)
+		if (*o == s) {
+			*o = s->next;
+			return;
+		}
+}
+
+/* the server answered a request of a client that ended meanwhile: close
+ * what it made; the donation goes to init, which has the client's quota */
+static void orphan_created(struct session *s, enum nest_error err, struct nest_cap cap)
+{
+	struct sandbox *sb = s->sandbox;
+	struct service *svc = service_announced(sb, s->route.server, s->service);
+
+	if (!err && svc)
+		root_close(&svc->root, cap);
+	nest_cap_release(&cap);
+	donate(&s->route.server->pd, &sb->env->pd, s->ram, s->caps);
+	forget_orphan(s);
+	free(s);
+}
+
+/* the server's root answered: the client gets its reply now */
+static void session_created(struct nest_async_call *call)
+{
+	struct session *s = call->state;
+	struct sandbox *sb = s->sandbox;
+	struct nest_cap cap = NEST_CAP_INVALID;
+	enum nest_error err = root_session_result(call, &cap);
+
+	free(s->create);
+	s->create = NULL;
+	if (!s->client) {
+		orphan_created(s, err, cap);
+		return;
+	}
+	if (err) {
+		donate(recipient_pd(sb, &s->route), &s->client->pd, s->ram, s->caps);
+		parent_reply_session(&sb->env->ep, &s->reply, err, NEST_CAP_INVALID);
+		unlink_session(s);
+		free(s);
+	} else {
+		s->cap   = cap;
+		s->phase = SESSION_CAP_HANDED_OUT;
+		parent_reply_session(&sb->env->ep, &s->reply, NEST_OK, cap);
+	}
+	state_report_trigger(sb);
+}
+
+/* ask the server's root without waiting for it: a server that is slow or
+ * calls init itself from its root must not stall init */
+static enum nest_error request_at_server(struct session *s, struct service *svc,
+                                         const char *server_args,
+                                         const struct nest_reply *deferred)
+{
+	struct sandbox *sb = s->sandbox;
+	enum nest_error err;
+
+	if (!(s->create = calloc(1, sizeof(*s->create))))
+		return NEST_ERR_OUT_OF_RAM;
+	s->create->done  = session_created;
+	s->create->state = s;
+	err = root_session_async(&sb->env->ep, svc->root.cap, s->create, server_args);
+	if (!err && deferred)
+		s->reply = *deferred;
+	else if (!err && (err = nest_ep_defer(&sb->env->ep, &s->reply)))
+		nest_call_async_cancel(s->create);      /* not inside a call: cannot be */
+	if (err) {
+		free(s->create);
+		s->create = NULL;
+	}
+	return err;
+}
+
 /*
  * The common path of both kinds of session: route, donate, open, record.
  * label is the full label; args the request's, its label replaced.
  */
 static enum nest_error establish(struct child *client, const char *service, const char *label,
                                  const char *args, int env, uint64_t ram, uint64_t caps,
-                                 struct nest_cap *cap)
+                                 const struct nest_reply *deferred, struct nest_cap *cap,
+                                 int *async)
 {
 	struct sandbox *sb = client->sandbox;
 	char server_args[ARGS_LEN];
@@ -113,33 +191,36 @@ static enum nest_error establish(struct child *client, const char *service, cons
 	if (err)
 		return err;
 	if (route.kind == ROUTE_CHILD && (route.server->state != CHILD_RUNNING ||
-	                                  !(svc = announced(sb, route.server, service))))
+	                                  !(svc = service_announced(sb, route.server, service))))
 		return NEST_ERR_UNAVAILABLE;           /* wait for the announcement */
 	snprintf(server_args, sizeof(server_args), "%s", args);
 	if (nest_args_set_str(server_args, sizeof(server_args), "label", route.label))
 		return NEST_ERR_INVALID_ARGS;
 	if (!(s = calloc(1, sizeof(*s))))
 		return NEST_ERR_OUT_OF_RAM;
+	s->sandbox = sb;
+	s->client  = client;
+	s->route   = route;
+	s->ram     = ram;
+	s->caps    = caps;
+	s->env     = env;
+	snprintf(s->service, sizeof(s->service), "%s", service);
+	snprintf(s->label, sizeof(s->label), "%s", label);
 
 	err = donate(payer_pd(client, env), recipient_pd(sb, &route), ram, caps);
-	if (!err) {
+	if (!err && route.kind == ROUTE_CHILD && !env)
+		err = request_at_server(s, svc, server_args, deferred);
+	else if (!err)
 		err = open_session(client, &route, svc, service, server_args, cap, &local);
-		if (err)
-			donate(recipient_pd(sb, &route), payer_pd(client, env), ram, caps);
-	}
 	if (err) {
+		donate(recipient_pd(sb, &route), payer_pd(client, env), ram, caps);
 		free(s);
 		return err;
 	}
-	s->client = client;
-	s->route  = route;
+	*async    = s->create != NULL;
 	s->local  = local;
-	s->cap    = local ? NEST_CAP_INVALID : *cap;
-	s->ram    = ram;
-	s->caps   = caps;
-	s->env    = env;
-	snprintf(s->service, sizeof(s->service), "%s", service);
-	snprintf(s->label, sizeof(s->label), "%s", label);
+	s->cap    = local || *async ? NEST_CAP_INVALID : *cap;
+	s->phase  = *async ? SESSION_CREATE_REQUESTED : SESSION_CAP_HANDED_OUT;
 	s->next = client->sessions;
 	client->sessions = s;
 	if (sb->verbose)
@@ -150,7 +231,8 @@ static enum nest_error establish(struct child *client, const char *service, cons
 }
 
 enum nest_error session_create(struct child *client, const char *service, const char *args,
-                               struct nest_cap *cap)
+                               const struct nest_reply *deferred, struct nest_cap *cap,
+                               int *async)
 {
 	char label[LABEL_LEN] = "";
 	uint64_t ram = 0, caps = 0;
@@ -161,7 +243,7 @@ enum nest_error session_create(struct child *client, const char *service, const 
 	/* the session label is the client's name and the label it chose */
 	if (nest_label_prepend(label, sizeof(label), client->name, label))
 		return NEST_ERR_INVALID_ARGS;
-	return establish(client, service, label, args, 0, ram, caps, cap);
+	return establish(client, service, label, args, 0, ram, caps, deferred, cap, async);
 }
 
 enum nest_error session_create_env(struct child *client, const char *service,
@@ -169,8 +251,10 @@ enum nest_error session_create_env(struct child *client, const char *service,
 {
 	char args[ARGS_LEN];
 	snprintf(args, sizeof(args), "ram_quota=%u, cap_quota=%u", ENV_SESSION_RAM, ENV_SESSION_CAPS);
+	int async = 0;
 	/* routed to the parent, init's own PD pays the parent directly */
-	return establish(client, service, label, args, 1, ENV_SESSION_RAM, ENV_SESSION_CAPS, cap);
+	return establish(client, service, label, args, 1, ENV_SESSION_RAM, ENV_SESSION_CAPS,
+	                 NULL, cap, &async);
 }
 
 static void unlink_session(struct session *s)
@@ -185,7 +269,7 @@ static void unlink_session(struct session *s)
 /* give the donation back to whoever paid; the server must have it free */
 static void revert_donation(struct session *s)
 {
-	struct sandbox *sb = s->client->sandbox;
+	struct sandbox *sb = s->sandbox;
 	enum nest_error err = donate(recipient_pd(sb, &s->route), payer_pd(s->client, s->env),
 	                             s->ram, s->caps);
 	if (err)
@@ -196,20 +280,28 @@ static void revert_donation(struct session *s)
 
 void session_close(struct session *s)
 {
-	struct sandbox *sb = s->client->sandbox;
+	struct sandbox *sb = s->sandbox;
 
-	if (s->closed) {
+	if (s->create) {
+		/* the server still works on it: it is closed when it answers */
+		unlink_session(s);
+		s->client = NULL;
+		s->next = sb->orphans;
+		sb->orphans = s;
+		return;
+	}
+	if (s->phase == SESSION_CLOSED) {
 		;                                 /* its server is gone, so is the donation */
 	} else if (s->route.kind == ROUTE_LOCAL) {
 		config_rom_destroy(s->local);
 	} else if (s->route.kind == ROUTE_PARENT) {
 		parent_close(&sb->env->parent, s->cap);
 	} else {
-		struct service *svc = announced(sb, s->route.server, s->service);
+		struct service *svc = service_announced(sb, s->route.server, s->service);
 		if (svc)
 			root_close(&svc->root, s->cap);
 	}
-	if (!s->closed)
+	if (s->phase != SESSION_CLOSED)
 		revert_donation(s);
 	unlink_session(s);
 	nest_cap_release(&s->cap);
@@ -226,16 +318,38 @@ void session_close(struct session *s)
 void sessions_of_server_ended(struct child *server, int destroyed)
 {
 	struct sandbox *sb = server->sandbox;
+
+	/* what the server's PD holds of orphans goes to init with the rest */
+	for (struct session *o = sb->orphans, *next; o; o = next) {
+		next = o->next;
+		if (o->route.kind == ROUTE_CHILD && o->route.server == server) {
+			nest_call_async_cancel(o->create);
+			free(o->create);
+			forget_orphan(o);
+			free(o);
+		}
+	}
 	for (struct child *c = sb->children; c; c = c->next) {
 		struct session *s = c->sessions, *next;
 		for (; s; s = next) {
 			next = s->next;
 			if (s->route.kind != ROUTE_CHILD || s->route.server != server)
 				continue;
-			if (!s->closed) {
+			if (s->create) {                  /* it will never answer */
+				nest_call_async_cancel(s->create);
+				free(s->create);
+				s->create = NULL;
+				revert_donation(s);
+				parent_reply_session(&sb->env->ep, &s->reply, NEST_ERR_DENIED,
+				                     NEST_CAP_INVALID);
+				unlink_session(s);
+				free(s);
+				continue;
+			}
+			if (s->phase != SESSION_CLOSED) {
 				revert_donation(s);
 				nest_cap_release(&s->cap);
-				s->closed = 1;
+				s->phase = SESSION_CLOSED;
 			}
 			if (destroyed) {
 				unlink_session(s);
@@ -267,13 +381,16 @@ void sessions_retry_pending(struct sandbox *sb)
 	while (*p) {
 		struct pending_request *r = *p;
 		struct nest_cap cap = NEST_CAP_INVALID;
-		enum nest_error err = session_create(r->client, r->service, r->args, &cap);
+		int async = 0;
+		enum nest_error err = session_create(r->client, r->service, r->args, &r->reply,
+		                                     &cap, &async);
 		if (err == NEST_ERR_UNAVAILABLE) {
 			p = &r->next;
 			continue;
 		}
 		*p = r->next;
-		parent_reply_session(&sb->env->ep, &r->reply, err, cap);
+		if (!async)
+			parent_reply_session(&sb->env->ep, &r->reply, err, cap);
 		free(r);
 		state_report_trigger(sb);
 	}

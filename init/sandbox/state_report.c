@@ -100,7 +100,12 @@ static void out_session(struct xml_out *x, const struct session *s)
 	out(x, "<session");
 	out_attr(x, "service", s->service);
 	out_attr(x, "label", s->route.label);
-	out_attr(x, "state", s->closed ? "CLOSED" : "CAP_HANDED_OUT");
+	static const char *const phases[] = {
+		[SESSION_CREATE_REQUESTED] = "CREATE_REQUESTED",
+		[SESSION_CAP_HANDED_OUT]   = "CAP_HANDED_OUT",
+		[SESSION_CLOSED]           = "CLOSED",
+	};
+	out_attr(x, "state", phases[s->phase]);
 	out_bytes(x, "ram", s->ram);
 	out(x, " caps=\"%llu\"/>", (unsigned long long)s->caps);
 }
@@ -156,8 +161,18 @@ static void out_child(struct sandbox *sb, struct xml_out *x, struct child *c)
 		out(x, "<provided>");
 		for (struct child *client = sb->children; client; client = client->next)
 			for (struct session *s = client->sessions; s; s = s->next)
-				if (s->route.kind == ROUTE_CHILD && s->route.server == c && !s->closed)
+				if (s->route.kind == ROUTE_CHILD && s->route.server == c &&
+				    s->phase != SESSION_CLOSED)
 					out_session(x, s);
+		for (struct forwarded_session *f = sb->forwarded; f; f = f->next)
+			if (f->server == c) {
+				out(x, "<session");
+				out_attr(x, "service", f->service);
+				out_attr(x, "label", f->label);
+				out(x, " state=\"CAP_HANDED_OUT\"");
+				out_bytes(x, "ram", f->ram);
+				out(x, " caps=\"%llu\"/>", (unsigned long long)f->caps);
+			}
 		out(x, "</provided>");
 	}
 	out(x, "</child>");

@@ -1,8 +1,8 @@
 /*
  * \brief  A server that announces a service and never answers its root
  *
- * Its parent must not hang with it: init gives up on the session request
- * after a while, tells the client, and serves everybody else meanwhile.
+ * Its parent must not hang with it: init does not wait for a server's root,
+ * so only the client of this server waits, and everybody else is served.
  */
 #include <nest/env.h>
 #include <nest/platform.h>

@@ -1,0 +1,286 @@
+/*
+ * \brief  Forwarding the sessions of init's parent to children: <service>
+ *
+ * A <service name> node of the config makes init a server of that service
+ * for its parent: init announces it, and each session request its parent
+ * sends is forwarded to the child named by the <policy> (or
+ * <default-policy>) that the session label selects, as in Genode:
+ *
+ *   <service name="LOG">
+ *     <policy label_prefix="shell"> <child name="terminal_log" label="x"/> </policy>
+ *     <default-policy> <child name="log"/> </default-policy>
+ *   </service>
+ *
+ * The child's label attribute, if any, replaces the session label. The
+ * quota the parent's client donated reached init's PD with the request and
+ * moves on to the server's PD; it comes back when the session closes or
+ * the server ends. A request for a server that has not announced the
+ * service yet waits, as its children's requests do.
+ *
+ * The root interface is served here under its own name (ROOT_OPERATIONS):
+ * the sessions are the server's objects, not init's, so the generic root of
+ * nest/root.h (whose sessions are local objects) does not fit.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <nest/session_args.h>
+#include <nest/session_policy.h>
+#include <nest/session/pd.h>
+#include <nest/session/root.h>
+#include "init/sandbox/sandbox.h"
+
+#define FORWARD_ROOT_INTERFACE(RPC) ROOT_OPERATIONS(RPC, forward_root)
+NEST_RPC_INTERFACE(forward_root, FORWARD_ROOT_INTERFACE)
+NEST_RPC_DISPATCH(forward_root, FORWARD_ROOT_INTERFACE)
+
+static int find_service_node(struct sandbox *sb, const char *name, struct nest_xml_node *node)
+{
+	for (int more = nest_xml_sub(&sb->config, "service", node); more;
+	     more = nest_xml_next_of_type(node, "service", node))
+		if (nest_xml_attr_eq(node, "name", name))
+			return 1;
+	return 0;
+}
+
+static void forwarded_free(struct sandbox *sb, struct forwarded_session **link);
+
+static struct forwarded_session **link_of(struct forwarded_session *f)
+{
+	struct forwarded_session **link = &f->sandbox->forwarded;
+	while (*link != f)
+		link = &(*link)->next;
+	return link;
+}
+
+/* the server's root answered: so does init, to its parent */
+static void forward_created(struct nest_async_call *call)
+{
+	struct forwarded_session *f = call->state;
+	struct sandbox *sb = f->sandbox;
+	enum nest_error err = root_session_result(call, &f->cap);
+
+	free(f->create);
+	f->create = NULL;
+	forward_root_reply_session(&sb->env->ep, &f->reply, err, f->cap);
+	if (err)
+		forwarded_free(sb, link_of(f));
+}
+
+/* NEST_OK: the server's root has the request, the reply follows;
+ * NEST_ERR_UNAVAILABLE: the server has not announced the service yet */
+static enum nest_error forward(struct forward_root_server *root, const char *args,
+                               const struct nest_reply *deferred)
+{
+	struct sandbox *sb = root->sandbox;
+	struct nest_xml_node service_node, policy, target;
+	char label[LABEL_LEN] = "", name[NAME_LEN] = "", server_args[ARGS_LEN];
+	uint64_t ram = 0, caps = 0;
+	struct forwarded_session *f;
+	struct service *svc;
+	struct child *server;
+	enum nest_error err;
+
+	if (strlen(args) >= ARGS_LEN || nest_args_label(args, label, sizeof(label)) ||
+	    nest_args_quota(args, &ram, &caps))
+		return NEST_ERR_INVALID_ARGS;
+	if (!find_service_node(sb, root->service, &service_node) ||
+	    !nest_session_policy(&service_node, label, &policy) ||
+	    !nest_xml_sub(&policy, "child", &target) ||
+	    !nest_xml_attr_str(&target, "name", name, sizeof(name))) {
+		nest_log(sb->env, "Warning: no policy for \"%s\" session (label=\"%s\")",
+		         root->service, label);
+		return NEST_ERR_DENIED;
+	}
+	server = child_by_name(sb, name);
+	if (!server || !child_provides(server, root->service)) {
+		nest_log(sb->env, "Warning: \"%s\" session (label=\"%s\"): child \"%s\" does not "
+		         "provide it", root->service, label, name);
+		return NEST_ERR_DENIED;
+	}
+	if (server->state != CHILD_RUNNING || !(svc = service_announced(sb, server, root->service)))
+		return NEST_ERR_UNAVAILABLE;
+	if (nest_xml_has_attr(&target, "label"))
+		nest_xml_attr_str(&target, "label", label, sizeof(label));
+	snprintf(server_args, sizeof(server_args), "%s", args);
+	if (nest_args_set_str(server_args, sizeof(server_args), "label", label))
+		return NEST_ERR_INVALID_ARGS;
+	if (!(f = calloc(1, sizeof(*f))) || !(f->create = calloc(1, sizeof(*f->create)))) {
+		free(f);
+		return NEST_ERR_OUT_OF_RAM;
+	}
+	f->sandbox = sb;
+	f->server  = server;
+	f->ram     = ram;
+	f->caps    = caps;
+	f->create->done  = forward_created;
+	f->create->state = f;
+	snprintf(f->service, sizeof(f->service), "%s", root->service);
+	snprintf(f->label, sizeof(f->label), "%s", label);
+	err = pd_transfer_quota(&sb->env->pd, server->pd.cap, ram, caps);
+	if (!err && (err = root_session_async(&sb->env->ep, svc->root.cap, f->create, server_args)))
+		pd_transfer_quota(&server->pd, sb->env->pd.cap, ram, caps);
+	if (!err && deferred)
+		f->reply = *deferred;
+	else if (!err && (err = nest_ep_defer(&sb->env->ep, &f->reply)))
+		nest_call_async_cancel(f->create);      /* not inside a call: cannot be */
+	if (err) {
+		free(f->create);
+		free(f);
+		return err;
+	}
+	f->next = sb->forwarded;
+	sb->forwarded = f;
+	state_report_trigger(sb);
+	return NEST_OK;
+}
+
+/* the reply is deferred in any case: the cap comes with it */
+enum nest_error forward_root_serve_session(struct forward_root_server *root, const char *args,
+                                           struct nest_cap *cap)
+{
+	struct sandbox *sb = root->sandbox;
+	struct forward_request *r;
+	enum nest_error err = forward(root, args, NULL);
+
+	(void)cap;
+	if (err != NEST_ERR_UNAVAILABLE)
+		return err;
+	if (!(r = calloc(1, sizeof(*r))))
+		return NEST_ERR_OUT_OF_RAM;
+	r->root = root;
+	snprintf(r->args, sizeof(r->args), "%s", args);
+	if (nest_ep_defer(&sb->env->ep, &r->reply)) {
+		free(r);
+		return NEST_ERR_UNAVAILABLE;
+	}
+	r->next = sb->forward_pending;
+	sb->forward_pending = r;
+	return NEST_OK;
+}
+
+static struct forwarded_session **find_forwarded(struct forward_root_server *root, struct nest_cap cap)
+{
+	struct forwarded_session **f = &root->sandbox->forwarded;
+	for (; *f; f = &(*f)->next)
+		if (!strcmp((*f)->service, root->service) && nest_cap_same((*f)->cap, cap))
+			return f;
+	return NULL;
+}
+
+enum nest_error forward_root_serve_upgrade(struct forward_root_server *root, struct nest_cap cap,
+                                   const char *args)
+{
+	struct sandbox *sb = root->sandbox;
+	struct forwarded_session **f = find_forwarded(root, cap);
+	struct service *svc;
+	uint64_t ram = 0, caps = 0;
+	enum nest_error err;
+
+	if (!f || !(svc = service_announced(sb, (*f)->server, root->service)))
+		return NEST_ERR_INVALID_CAP;
+	if (nest_args_quota(args, &ram, &caps))
+		return NEST_ERR_INVALID_ARGS;
+	if ((err = pd_transfer_quota(&sb->env->pd, (*f)->server->pd.cap, ram, caps)))
+		return err;
+	(*f)->ram  += ram;
+	(*f)->caps += caps;
+	return root_upgrade(&svc->root, (*f)->cap, args);
+}
+
+static void forwarded_free(struct sandbox *sb, struct forwarded_session **link)
+{
+	struct forwarded_session *f = *link;
+	if (f->create) {                     /* its server ends before it answered */
+		nest_call_async_cancel(f->create);
+		free(f->create);
+		forward_root_reply_session(&sb->env->ep, &f->reply, NEST_ERR_DENIED,
+		                           NEST_CAP_INVALID);
+	}
+	if (pd_transfer_quota(&f->server->pd, sb->env->pd.cap, f->ram, f->caps))
+		nest_log(sb->env, "Warning: %s: cannot take back %llu bytes of a forwarded \"%s\" "
+		         "session", f->server->name, (unsigned long long)f->ram, f->service);
+	*link = f->next;
+	nest_cap_release(&f->cap);
+	free(f);
+	state_report_trigger(sb);
+}
+
+enum nest_error forward_root_serve_close(struct forward_root_server *root, struct nest_cap cap)
+{
+	struct sandbox *sb = root->sandbox;
+	struct forwarded_session **f = find_forwarded(root, cap);
+	struct service *svc;
+
+	if (!f)
+		return NEST_ERR_INVALID_CAP;
+	if ((svc = service_announced(sb, (*f)->server, root->service)))
+		root_close(&svc->root, (*f)->cap);
+	forwarded_free(sb, f);
+	return NEST_OK;
+}
+
+void server_child_released(struct child *child)
+{
+	struct sandbox *sb = child->sandbox;
+	struct forwarded_session **f = &sb->forwarded;
+	while (*f) {
+		if ((*f)->server == child)
+			forwarded_free(sb, f);
+		else
+			f = &(*f)->next;
+	}
+}
+
+void server_retry_pending(struct sandbox *sb)
+{
+	struct forward_request **p = &sb->forward_pending;
+	while (*p) {
+		struct forward_request *r = *p;
+		enum nest_error err = forward(r->root, r->args, &r->reply);
+		if (err == NEST_ERR_UNAVAILABLE) {
+			p = &r->next;
+			continue;
+		}
+		*p = r->next;
+		if (err)
+			forward_root_reply_session(&sb->env->ep, &r->reply, err, NEST_CAP_INVALID);
+		free(r);
+	}
+}
+
+/* each <service> is announced once; init cannot take an announcement back,
+ * so a <service> that vanishes from the config just finds no policy */
+void server_apply_config(struct sandbox *sb)
+{
+	struct nest_xml_node node;
+	char name[SERVICE_LEN];
+
+	for (int more = nest_xml_sub(&sb->config, "service", &node); more;
+	     more = nest_xml_next_of_type(&node, "service", &node)) {
+		struct forward_root_server *root;
+		unsigned i;
+		if (!nest_xml_attr_str(&node, "name", name, sizeof(name)) || !name[0])
+			continue;
+		for (i = 0; i < sb->forward_root_count; i++)
+			if (!strcmp(sb->forward_roots[i]->service, name))
+				break;
+		if (i < sb->forward_root_count)
+			continue;
+		if (sb->forward_root_count == MAX_FORWARDED_SERVICES ||
+		    !(root = calloc(1, sizeof(*root)))) {
+			nest_log(sb->env, "Error: cannot provide service \"%s\"", name);
+			continue;
+		}
+		root->sandbox = sb;
+		snprintf(root->service, sizeof(root->service), "%s", name);
+		if (nest_ep_manage(&sb->env->ep, &root->object, forward_root, root) ||
+		    nest_env_announce(sb->env, name, root->object.cap)) {
+			nest_log(sb->env, "Error: cannot announce service \"%s\"", name);
+			nest_ep_dissolve(&root->object);
+			free(root);
+			continue;
+		}
+		sb->forward_roots[sb->forward_root_count++] = root;
+	}
+}
