@@ -33,6 +33,7 @@ enum {
 	LOG_CONNECTION_RAM  = 4096,
 	LOG_STRING_MAX      = 49,    /* Genode's String<50> */
 	LOG_LINE_MAX        = 99,    /* Genode's String<100> of a served line */
+	RAM_REQUEST_SLACK   = 16 * 1024, /* the heap's own use of a large block */
 };
 
 struct timer {
@@ -376,9 +377,14 @@ static void consume_ram(struct main *m, uint64_t amount)
 	nest_log(m->env, "consume %s bytes of memory", bytes);
 	if (!amount)
 		return;
-	if (!(m->ram = malloc(amount))) {
-		nest_log(m->env, "Error: cannot allocate %s bytes", bytes);
-		return;
+	/* as Genode's expanding PD: short of quota, ask the parent and wait */
+	while (!(m->ram = malloc(amount))) {
+		enum nest_error err = nest_env_request_resources(m->env, amount + RAM_REQUEST_SLACK, 0);
+		if (err) {
+			nest_log(m->env, "Error: cannot allocate %s bytes: %s", bytes,
+			         nest_error_name(err));
+			return;
+		}
 	}
 	memset(m->ram, 0xd0, amount);   /* touched, so that it is really used */
 	m->ram_amount = amount;

@@ -30,6 +30,9 @@ struct nest_env {
 	int                    serving;
 	/* answers the parent's heartbeat while the entrypoint dispatches */
 	struct nest_signal_handler heartbeat;
+	/* the parent's answer to a resource request: a context and a wait set
+	 * of its own, so that waiting for it dispatches nothing else */
+	int                    resource_avail, resource_waitset;
 };
 
 /* defined by every component */
@@ -83,6 +86,10 @@ void            nest_thread_join(struct nest_env *env, struct nest_thread *threa
 
 /* tell the parent and leave; never returns */
 _Noreturn void nest_env_exit(struct nest_env *env, int code);
+
+/* asks the parent for more quota and waits until it signals that it gave
+ * some; as in Genode, the wait lasts until the parent's config grants more */
+enum nest_error nest_env_request_resources(struct nest_env *env, uint64_t ram, uint64_t caps);
 
 /* startup of the runtime, implemented by the platform part of lib/component */
 struct nest_startup { struct nest_cap parent, pd; const char *name; };

@@ -111,6 +111,38 @@ static void respond_to_heartbeat(void *state, uint64_t count)
 	parent_heartbeat_response(&env->parent);
 }
 
+enum nest_error nest_env_request_resources(struct nest_env *env, uint64_t ram, uint64_t caps)
+{
+	char args[96];
+	void *tag;
+	unsigned count = 0;
+	uint64_t signals = 0;
+	enum nest_error err;
+
+	if (env->resource_waitset < 0) {
+		if ((err = plat_waitset_create(&env->resource_waitset)))
+			return err;
+		if ((err = plat_signal_create(&env->resource_avail)) ||
+		    (err = plat_waitset_add(env->resource_waitset, env->resource_avail, NULL)) ||
+		    (err = parent_resource_avail_sigh(&env->parent,
+		                                      nest_cap_from_handle(env->resource_avail)))) {
+			plat_close(env->resource_waitset);
+			env->resource_waitset = -1;
+			return err;
+		}
+	}
+	snprintf(args, sizeof(args), "ram_quota=%llu, cap_quota=%llu", (unsigned long long)ram,
+	         (unsigned long long)caps);
+	if ((err = parent_resource_request(&env->parent, args)))
+		return err;
+	while (!signals) {
+		if ((err = plat_waitset_wait(env->resource_waitset, &tag, 1, -1, &count)))
+			return err;
+		plat_signal_take(env->resource_avail, &signals);
+	}
+	return NEST_OK;
+}
+
 /* runs on the entrypoint's stack, a dataspace of the component's PD */
 static void run_component(void *arg)
 {
@@ -140,6 +172,7 @@ int main(int argc, char **argv)
 	if (nest_platform_startup(&startup, argc, argv))
 		plat_exit(125);
 	env.name = startup.name;
+	env.resource_waitset = env.resource_avail = -1;
 	nest_client_init(&env.parent, startup.parent);
 	nest_client_init(&env.pd, startup.pd);
 	nest_heap_init(&env.pd);
