@@ -123,7 +123,8 @@ components: $(BUILD)/bin/core $(addprefix $(BUILD)/bin/,$(COMPONENTS))
 # those of an earlier run, which may have been killed, go first
 run: all
 	rm -rf $(BUILD)/run/reports && mkdir -p $(BUILD)/run/reports
-	scripts/run_scenario scenarios/hello --interactive --core-args "--report-dir $(abspath $(BUILD))/run/reports"
+	@echo "Ctrl-C ends it; build/bin/nest top (in another terminal) shows it live"
+	scripts/run_scenario scenarios/default --interactive --core-args "--report-dir $(abspath $(BUILD))/run/reports"
 
 test: all
 	scripts/run_tests
