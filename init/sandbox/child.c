@@ -362,7 +362,7 @@ static int session_route_changed(struct child *child, struct session *s, const c
 	struct route now;
 	if (s->route.kind == ROUTE_LOCAL)
 		return !child_has_config(child);
-	if (route_session(child->sandbox, child, s->service, label, &now))
+	if (route_session(child->sandbox, child, s->service, label, 1, &now))
 		return 1;
 	return now.kind != s->route.kind || strcmp(now.label, s->route.label) ||
 	       (now.kind == ROUTE_CHILD && now.server != s->route.server);
@@ -432,6 +432,8 @@ void child_apply_upgrade(struct child *child)
 	if (child->state != CHILD_RUNNING)
 		return;
 	child_quota(sb, &child->start, &ram, &caps);
+	if (ram <= child->assigned_ram && caps <= child->assigned_caps)
+		return;
 	sandbox_available(sb, &avail_ram, &avail_caps);
 	if (ram > child->assigned_ram)
 		give_ram = ram - child->assigned_ram < avail_ram ? ram - child->assigned_ram : avail_ram;

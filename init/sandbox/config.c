@@ -176,6 +176,26 @@ static void check_affinity(struct sandbox *sb, const struct nest_xml_node *start
 		         name);
 }
 
+/* Genode's warnings for priorities that do not fit <config prio_levels>;
+ * Nest's core runs every component at the same priority */
+static void check_priority(struct sandbox *sb, const struct nest_xml_node *start,
+                           const char *name)
+{
+	uint64_t levels = 0;
+	int64_t priority = 0;
+	char value[24];
+
+	nest_xml_attr_u64(&sb->config, "prio_levels", &levels);
+	if (levels & (levels - 1))
+		levels = 0;
+	if (!nest_xml_attr_str(start, "priority", value, sizeof(value)))
+		return;
+	priority = -strtoll(value, NULL, 10);
+	if (priority && (uint64_t)priority >= levels)
+		nest_log(sb->env, "Warning: %s: invalid priority, upgrading from %lld to %lld", name,
+		         (long long)-priority, levels ? -(long long)(levels - 1) : 0LL);
+}
+
 static void start_new_children(struct sandbox *sb)
 {
 	struct nest_xml_node start;
@@ -187,6 +207,7 @@ static void start_new_children(struct sandbox *sb)
 		if (child_by_name(sb, name))
 			continue;
 		check_affinity(sb, &start, name);
+		check_priority(sb, &start, name);
 		child_create(sb, &start);
 	}
 }
@@ -273,6 +294,11 @@ enum nest_error sandbox_apply_config(struct sandbox *sb, const char *text, size_
 	sb->config_xml = copy;
 	sb->config     = config;
 	sb->verbose = nest_xml_attr_bool(&sb->config, "verbose", false);
+	{
+		uint64_t levels = 0;
+		if (nest_xml_attr_u64(&sb->config, "prio_levels", &levels) && (levels & (levels - 1)))
+			nest_log(sb->env, "Warning: prio levels is not power of two, priorities are disabled");
+	}
 	read_parent_provides(sb);
 	read_preservation(sb);
 

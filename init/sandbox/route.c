@@ -12,7 +12,10 @@
  * (the one child that provides it; two are an ambiguity and deny the
  * request; a child name may be an <alias>). A <service> rule tries only
  * its first target; <any-service> goes on to the next rule when none of its
- * targets fits. A target's label attribute replaces the session label.
+ * targets fits. A target may rewrite the session label: label replaces it
+ * whole; otherwise identity replaces what precedes its last element (who
+ * asks), resource replaces the last element (what is asked for), and
+ * prepend_resource puts its text in front of the last element.
  */
 #include <stdio.h>
 #include <string.h>
@@ -73,6 +76,30 @@ static int parent_provides(struct sandbox *sb, const char *service)
 	return 0;
 }
 
+/* the label the server sees, as the target rewrites it */
+static enum nest_error rewrite_label(const struct nest_xml_node *target, const char *label,
+                                     char *out, size_t size)
+{
+	char identity[LABEL_LEN], resource[LABEL_LEN], prefix[LABEL_LEN] = "";
+	const char *last = nest_label_last(label);
+	size_t identity_len = last > label ? (size_t)(last - label) - 4 : 0;   /* " -> " */
+	int n;
+
+	if (nest_xml_has_attr(target, "label"))
+		return nest_xml_attr_str(target, "label", out, size) ? NEST_OK : NEST_ERR_INVALID_ARGS;
+	snprintf(identity, sizeof(identity), "%.*s", (int)identity_len, label);
+	snprintf(resource, sizeof(resource), "%s", last);
+	if ((nest_xml_has_attr(target, "identity") &&
+	     !nest_xml_attr_str(target, "identity", identity, sizeof(identity))) ||
+	    (nest_xml_has_attr(target, "resource") &&
+	     !nest_xml_attr_str(target, "resource", resource, sizeof(resource))) ||
+	    (nest_xml_has_attr(target, "prepend_resource") &&
+	     !nest_xml_attr_str(target, "prepend_resource", prefix, sizeof(prefix))))
+		return NEST_ERR_INVALID_ARGS;
+	n = snprintf(out, size, "%s%s%s%s", identity, identity[0] ? " -> " : "", prefix, resource);
+	return n < 0 || (size_t)n >= size ? NEST_ERR_INVALID_ARGS : NEST_OK;
+}
+
 /* an <alias name child/> stands for the child it names */
 static void deref_alias(struct sandbox *sb, char *name, size_t size)
 {
@@ -88,7 +115,7 @@ static void deref_alias(struct sandbox *sb, char *name, size_t size)
 /* NEST_OK with a route, NEST_ERR_NOT_FOUND to try the next target, or a denial */
 static enum nest_error resolve_target(struct sandbox *sb, const struct nest_xml_node *target,
                                       const char *client_name, const char *service,
-                                      struct route *route)
+                                      int quiet, struct route *route)
 {
 	char name[NAME_LEN];
 
@@ -115,8 +142,9 @@ static enum nest_error resolve_target(struct sandbox *sb, const struct nest_xml_
 			if (c->state == CHILD_ABANDONED || !child_provides(c, service))
 				continue;
 			if (found) {
-				nest_log(sb->env, "Error: %s: ambiguous routes to service \"%s\"",
-				         client_name, service);
+				if (!quiet)
+					nest_log(sb->env, "Error: %s: ambiguous routes to service \"%s\"",
+					         client_name, service);
 				return NEST_ERR_DENIED;
 			}
 			found = c;
@@ -131,7 +159,7 @@ static enum nest_error resolve_target(struct sandbox *sb, const struct nest_xml_
 }
 
 enum nest_error route_session(struct sandbox *sb, struct child *client, const char *service,
-                              const char *label, struct route *route)
+                              const char *label, int quiet, struct route *route)
 {
 	struct nest_xml_node routes, rule, target;
 
@@ -143,18 +171,16 @@ enum nest_error route_session(struct sandbox *sb, struct child *client, const ch
 		if (!rule_matches(&rule, service, client->name, label))
 			continue;
 		for (int t = nest_xml_first_sub(&rule, &target); t; t = nest_xml_next(&target, &target)) {
-			enum nest_error err = resolve_target(sb, &target, client->name, service, route);
-			if (err == NEST_OK) {
-				snprintf(route->label, sizeof(route->label), "%s", label);
-				if (nest_xml_has_attr(&target, "label") &&
-				    !nest_xml_attr_str(&target, "label", route->label, sizeof(route->label)))
-					return NEST_ERR_INVALID_ARGS;
-			}
+			enum nest_error err = resolve_target(sb, &target, client->name, service, quiet,
+			                                     route);
+			if (err == NEST_OK)
+				err = rewrite_label(&target, label, route->label, sizeof(route->label));
 			if (err != NEST_ERR_NOT_FOUND)
 				return err;
 			if (!wildcard) {
-				nest_log(sb->env, "Warning: %s: lookup for service \"%s\" failed",
-				         client->name, service);
+				if (!quiet)
+					nest_log(sb->env, "Warning: %s: lookup for service \"%s\" failed",
+					         client->name, service);
 				return NEST_ERR_DENIED;
 			}
 		}

@@ -244,9 +244,10 @@ void            child_ended(struct child *child, int code);
 
 /* routing (route.c) */
 /* label: the full session label ("client -> ..."); route->label is the
- * label the server will see */
+ * label the server will see; quiet: a route re-evaluated, not requested,
+ * is not worth a warning */
 enum nest_error route_session(struct sandbox *sb, struct child *client, const char *service,
-                              const char *label, struct route *route);
+                              const char *label, int quiet, struct route *route);
 
 /* the child's config ROM from its <config> node (config_rom.c) */
 int             child_has_config(const struct child *child);

@@ -182,7 +182,7 @@ static enum nest_error establish(struct child *client, const char *service, cons
 	    child_has_config(client))
 		snprintf(route.label, sizeof(route.label), "%s", label);
 	else
-		err = route_session(sb, client, service, label, &route);
+		err = route_session(sb, client, service, label, 0, &route);
 	if (err == NEST_ERR_NOT_FOUND) {
 		nest_log(sb->env, "Warning: %s: no route to service \"%s\" (label=\"%s\")",
 		         client->name, service, label);

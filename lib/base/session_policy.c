@@ -6,6 +6,7 @@
  */
 #include <stdint.h>
 #include <string.h>
+#include <nest/session_args.h>
 #include <nest/session_policy.h>
 
 enum { LABEL_MAX = 160 };
@@ -26,6 +27,12 @@ static size_t policy_score(const struct nest_xml_node *policy, const char *label
 	if (nest_xml_has_attr(policy, "label"))
 		return nest_xml_attr_str(policy, "label", value, sizeof(value)) &&
 		       strcmp(value, label) == 0 ? SIZE_MAX : 0;
+	if (nest_xml_has_attr(policy, "unscoped_label"))
+		return nest_xml_attr_str(policy, "unscoped_label", value, sizeof(value)) &&
+		       strcmp(value, label) == 0 ? SIZE_MAX : 0;
+	if (nest_xml_has_attr(policy, "label_last"))
+		return nest_xml_attr_str(policy, "label_last", value, sizeof(value)) &&
+		       strcmp(value, nest_label_last(label)) == 0 ? SIZE_MAX - 1 : 0;
 	if (nest_xml_has_attr(policy, "label_prefix")) {
 		if (!nest_xml_attr_str(policy, "label_prefix", value, sizeof(value)) ||
 		    strncmp(label, value, strlen(value)))

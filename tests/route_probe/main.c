@@ -27,6 +27,7 @@ void component_construct(struct nest_env *env)
 {
 	static const char *const labels[] = {
 		"a", "b -> x", "y.suffix", "p -> last", "unscoped", "missing", "", "zzz", "alias", "any",
+		"who", "what", "file",
 	};
 	for (unsigned i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
 		request(env, labels[i]);
