@@ -4,10 +4,10 @@
  * With <heartbeat rate_ms> in the config, init pings each such child at that
  * rate (a signal to the context the child's runtime registered); the
  * runtime answers from the entrypoint, so a child whose entrypoint hangs
- * stops answering. Each ping without an answer since the last is a skipped
- * heartbeat, shown in the state report; with <heartbeat
- * restart_after_skipped="N"/> in its start node, the child is restarted
- * once N were skipped.
+ * stops answering. As in Genode, one ping is always expected to be
+ * outstanding: each further ping without an answer is a skipped heartbeat,
+ * shown in the state report; with <heartbeat restart_after_skipped="N"/> in
+ * its start node, the child is restarted once N were skipped.
  */
 #include <stdio.h>
 #include <nest/session/timer.h>
@@ -33,13 +33,14 @@ static void handle_timer(void *state, uint64_t count)
 
 	for (struct child *c = sb->children; c; c = c->next) {
 		uint64_t restart_after;
+		unsigned skipped;
 		if (!monitored(c, &restart_after))
 			continue;
-		if (c->outstanding_heartbeats)
-			any_skipped = 1;
-		if (restart_after && c->outstanding_heartbeats >= restart_after) {
+		skipped = c->outstanding_heartbeats > 1 ? c->outstanding_heartbeats - 1 : 0;
+		any_skipped |= skipped > 0;
+		if (restart_after && skipped >= restart_after) {
 			nest_log(sb->env, "Warning: child \"%s\" skipped %u heartbeats, restarting it",
-			         c->name, c->outstanding_heartbeats);
+			         c->name, skipped);
 			c->restart = any_restart = 1;
 			continue;
 		}
