@@ -150,9 +150,12 @@ enum nest_error parent_serve_resource_request(struct parent_server *p, const cha
 	struct child *child = p->child;
 	uint64_t ram = 0, caps = 0;
 
-	nest_log(child->sandbox->env, "child \"%s\" requests resources: %s", child->name, args);
 	if (nest_args_quota(args, &ram, &caps))
 		return NEST_ERR_INVALID_ARGS;
+	/* once per request: a child repeating itself cannot flood init's log */
+	if (ram != child->requested_ram || caps != child->requested_caps)
+		nest_log(child->sandbox->env, "child \"%s\" requests resources: %s", child->name,
+		         args);
 	child->requested_ram  = ram;
 	child->requested_caps = caps;
 	state_report_trigger_immediate(child->sandbox);
