@@ -190,14 +190,15 @@ static enum nest_error child_start(struct child *child)
 	return err;
 }
 
-/* with verbose="yes", init shows its quota around each child's life, so a
- * test can check that every donation came back */
+/* with verbose="yes", init shows its own quota around each child's life
+ * (without what it holds for children's session records), so a test can
+ * check that every donation came back */
 static void log_quota(struct sandbox *sb, const char *when, const char *name)
 {
 	uint64_t ram = 0, ram_used = 0, caps = 0, caps_used = 0;
 	if (sb->verbose && pd_quota(&sb->env->pd, &ram, &ram_used, &caps, &caps_used) == NEST_OK)
 		nest_log(sb->env, "quota %s \"%s\": ram %llu caps %llu", when, name,
-		         (unsigned long long)ram, (unsigned long long)caps);
+		         (unsigned long long)(ram - sb->record_fees), (unsigned long long)caps);
 }
 
 /* appended: children stay in the order of their start nodes */

@@ -104,18 +104,22 @@ enum nest_error parent_serve_announce(struct parent_server *p, const char *name,
 		         child->name, name);
 		return NEST_ERR_DENIED;
 	}
-	if (!(svc = calloc(1, sizeof(*svc))))
-		return NEST_ERR_OUT_OF_RAM;
-	snprintf(svc->name, sizeof(svc->name), "%s", name);
-	svc->server = child;
-	if (nest_cap_copy(root, &root)) {
-		free(svc);
+	if (nest_cap_copy(root, &root))
 		return NEST_ERR_OUT_OF_CAPS;
+	/* announced again: the new root replaces the old, nothing accumulates */
+	if ((svc = service_announced(sb, child, name))) {
+		nest_client_fini(&svc->root);
+	} else if ((svc = calloc(1, sizeof(*svc)))) {
+		snprintf(svc->name, sizeof(svc->name), "%s", name);
+		svc->server = child;
+		svc->next = sb->services;
+		sb->services = svc;
+	} else {
+		nest_cap_release(&root);
+		return NEST_ERR_OUT_OF_RAM;
 	}
 	nest_client_init(&svc->root, root);
 	nest_client_timeout(&svc->root, ROOT_CALL_TIMEOUT_MS);
-	svc->next = sb->services;
-	sb->services = svc;
 	if (sb->verbose)
 		nest_log(sb->env, "child \"%s\" announces service \"%s\"", child->name, name);
 	/* not now: the server waits for this reply (and sends its next

@@ -30,6 +30,9 @@ enum {
 	/* what init donates for each environment session of a child */
 	ENV_SESSION_RAM  = 4096,
 	ENV_SESSION_CAPS = 1,
+	/* what a child pays init for the record of each session it opens, so
+	 * that no child can make init's memory grow at init's expense */
+	SESSION_RECORD_RAM = 1024,
 };
 
 struct sandbox;
@@ -69,6 +72,7 @@ struct session {                           /* requested by a child, routed by in
 	struct nest_cap cap;                   /* init's copy, to close it */
 	struct nest_rpc_object *local;         /* ROUTE_LOCAL: init's own object */
 	uint64_t        ram, caps;             /* donated by the client */
+	uint64_t        record_ram;            /* paid by the client for this record */
 	int             env;                   /* opened by init for the child's start */
 	enum session_phase phase;              /* CLOSED: its server ended, the record
 	                                          stays for restarts */
@@ -191,6 +195,8 @@ struct sandbox {
 	struct service        *services;
 	struct pending_request *pending;
 	struct session        *orphans;        /* in creation, their clients gone */
+	uint64_t               record_fees;    /* paid by clients for session records,
+	                                          held in init's PD until returned */
 	struct nest_signal_handler sweep;      /* releases exited children */
 	struct nest_signal_handler retry;      /* serves pending requests after announces */
 	uint64_t               preserved_ram, preserved_caps;

@@ -84,6 +84,17 @@ static const char *route_target_name(const struct route *route)
 
 static void unlink_session(struct session *s);
 
+/* the record goes; its price goes back to a client that is still there
+ * (one that is gone left it to init with the rest of its quota) */
+static void free_record(struct session *s)
+{
+	struct sandbox *sb = s->sandbox;
+	sb->record_fees -= s->record_ram;
+	if (s->client && s->record_ram && nest_cap_valid(s->client->pd.cap))
+		donate(&sb->env->pd, &s->client->pd, s->record_ram, 0);
+	free(s);
+}
+
 static void forget_orphan(struct session *s)
 {
 	for (struct session **o = &s->sandbox->orphans; *o; o = &(*o)->next)
@@ -105,7 +116,7 @@ static void orphan_created(struct session *s, enum nest_error err, struct nest_c
 	nest_cap_release(&cap);
 	donate(&s->route.server->pd, &sb->env->pd, s->ram, s->caps);
 	forget_orphan(s);
-	free(s);
+	free_record(s);
 }
 
 /* the server's root answered: the client gets its reply now */
@@ -126,7 +137,7 @@ static void session_created(struct nest_async_call *call)
 		donate(recipient_pd(sb, &s->route), &s->client->pd, s->ram, s->caps);
 		parent_reply_session(&sb->env->ep, &s->reply, err, NEST_CAP_INVALID);
 		unlink_session(s);
-		free(s);
+		free_record(s);
 	} else {
 		s->cap   = cap;
 		s->phase = SESSION_CAP_HANDED_OUT;
@@ -207,6 +218,12 @@ static enum nest_error establish(struct child *client, const char *service, cons
 	snprintf(s->service, sizeof(s->service), "%s", service);
 	snprintf(s->label, sizeof(s->label), "%s", label);
 
+	if (!env && (err = donate(&client->pd, &sb->env->pd, SESSION_RECORD_RAM, 0))) {
+		free(s);
+		return err;
+	}
+	s->record_ram = env ? 0 : SESSION_RECORD_RAM;
+	sb->record_fees += s->record_ram;
 	err = donate(payer_pd(client, env), recipient_pd(sb, &route), ram, caps);
 	if (!err && route.kind == ROUTE_CHILD && !env)
 		err = request_at_server(s, svc, server_args, deferred);
@@ -214,7 +231,7 @@ static enum nest_error establish(struct child *client, const char *service, cons
 		err = open_session(client, &route, svc, service, server_args, cap, &local);
 	if (err) {
 		donate(recipient_pd(sb, &route), payer_pd(client, env), ram, caps);
-		free(s);
+		free_record(s);
 		return err;
 	}
 	*async    = s->create != NULL;
@@ -305,7 +322,7 @@ void session_close(struct session *s)
 		revert_donation(s);
 	unlink_session(s);
 	nest_cap_release(&s->cap);
-	free(s);
+	free_record(s);
 	state_report_trigger(sb);
 }
 
@@ -326,7 +343,7 @@ void sessions_of_server_ended(struct child *server, int destroyed)
 			nest_call_async_cancel(o->create);
 			free(o->create);
 			forget_orphan(o);
-			free(o);
+			free_record(o);
 		}
 	}
 	for (struct child *c = sb->children; c; c = c->next) {
@@ -343,7 +360,7 @@ void sessions_of_server_ended(struct child *server, int destroyed)
 				parent_reply_session(&sb->env->ep, &s->reply, NEST_ERR_DENIED,
 				                     NEST_CAP_INVALID);
 				unlink_session(s);
-				free(s);
+				free_record(s);
 				continue;
 			}
 			if (s->phase != SESSION_CLOSED) {
@@ -353,7 +370,7 @@ void sessions_of_server_ended(struct child *server, int destroyed)
 			}
 			if (destroyed) {
 				unlink_session(s);
-				free(s);
+				free_record(s);
 				c->restart |= c->state == CHILD_RUNNING;
 			}
 		}
