@@ -6,7 +6,9 @@
  * neither it nor anyone else can change it. Each session holds its own
  * version: when the <config> node changes, the session is signalled and
  * keeps the old version until its client calls update(), so a client never
- * loses the dataspace it has mapped while it still reads it.
+ * loses the dataspace it has mapped while it still reads it. The dataspace
+ * is paid by the session's donation: a version larger than that is refused
+ * until the client upgrades the session.
  */
 #include <string.h>
 #include <stdlib.h>
@@ -24,6 +26,7 @@ struct rom_server {
 	struct nest_cap        ds;            /* the version handed out */
 	uint64_t               size;
 	unsigned               generation;    /* of the child's <config> in ds */
+	uint64_t               budget;        /* the client's donation */
 	struct rom_server     *next;          /* of the child's config ROMs */
 };
 
@@ -52,6 +55,8 @@ static enum nest_error make_dataspace(struct rom_server *rom)
 	if (!nest_xml_sub(&rom->child->start, "config", &node))
 		return NEST_ERR_NOT_FOUND;
 	size = (node.len + 1 + page - 1) / page * page;      /* NUL-terminated */
+	if (size > rom->budget)
+		return NEST_ERR_INSUFFICIENT_RAM_QUOTA;
 	err = nest_env_alloc_ram(env, size, &rom->ds);
 	if (err)
 		return err;
@@ -104,12 +109,20 @@ void config_rom_changed(struct child *child)
 			nest_signal_submit(rom->sigh, 1);
 }
 
-enum nest_error config_rom_create(struct child *child, struct nest_rpc_object **object)
+void config_rom_upgrade(struct nest_rpc_object *object, uint64_t ram)
+{
+	struct rom_server *rom = object->state;
+	rom->budget += ram;
+}
+
+enum nest_error config_rom_create(struct child *child, uint64_t ram,
+                                  struct nest_rpc_object **object)
 {
 	struct rom_server *rom = calloc(1, sizeof(*rom));
 	if (!rom)
 		return NEST_ERR_OUT_OF_RAM;
-	rom->child = child;
+	rom->child  = child;
+	rom->budget = ram;
 	if (nest_ep_manage(&child->sandbox->env->ep, &rom->object, rom, rom)) {
 		free(rom);
 		return NEST_ERR_OUT_OF_CAPS;

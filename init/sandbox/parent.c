@@ -73,8 +73,10 @@ enum nest_error parent_serve_upgrade(struct parent_server *p, struct nest_cap ca
 		return err;
 	s->ram  += ram;
 	s->caps += caps;
-	if (s->route.kind == ROUTE_LOCAL)
+	if (s->route.kind == ROUTE_LOCAL) {
+		config_rom_upgrade(s->local, ram);
 		return NEST_OK;
+	}
 	if (s->route.kind == ROUTE_PARENT)
 		return parent_upgrade(&sb->env->parent, s->cap, args);
 	for (struct service *svc = sb->services; svc; svc = svc->next)

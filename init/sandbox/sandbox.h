@@ -257,7 +257,10 @@ enum nest_error route_session(struct sandbox *sb, struct child *client, const ch
 
 /* the child's config ROM from its <config> node (config_rom.c) */
 int             child_has_config(const struct child *child);
-enum nest_error config_rom_create(struct child *child, struct nest_rpc_object **object);
+/* ram: the client's donation, which pays for the dataspace */
+enum nest_error config_rom_create(struct child *child, uint64_t ram,
+                                  struct nest_rpc_object **object);
+void            config_rom_upgrade(struct nest_rpc_object *object, uint64_t ram);
 void            config_rom_destroy(struct nest_rpc_object *object);
 /* its <config> changed: each config ROM session gets a signal */
 void            config_rom_changed(struct child *child);

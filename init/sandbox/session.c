@@ -56,11 +56,14 @@ static enum nest_error open_session(struct child *client, const struct route *ro
 	enum nest_error err;
 
 	switch (route->kind) {
-	case ROUTE_LOCAL:
-		err = config_rom_create(client, local);
+	case ROUTE_LOCAL: {
+		uint64_t ram = 0, caps = 0;
+		nest_args_quota(server_args, &ram, &caps);
+		err = config_rom_create(client, ram, local);
 		if (!err)
 			*cap = (*local)->cap;
 		return err;
+	}
 	case ROUTE_PARENT:
 		return parent_session(&sb->env->parent, service, server_args, cap);
 	case ROUTE_CHILD:
