@@ -1,9 +1,14 @@
 /*
- * \brief  Applying init's configuration: parent services, defaults, children
+ * \brief  Applying init's configuration to the running children
  *
- * The configuration is checked before anything starts: an unknown node, a
+ * A configuration is checked before any of it applies: an unknown node, a
  * start node without a name, or two start nodes of the same name are
- * reported with their line, and nothing of a bad configuration is applied.
+ * reported with their line, and the last good configuration stays in force.
+ * A good one is applied as Genode's init applies it: children whose start
+ * node is gone or has another version end, the others take over their new
+ * start node; children whose sessions would now be routed elsewhere restart,
+ * and with them, in cascade, the clients of every restarted server; new
+ * start nodes start children; quota is taken back first, then given.
  */
 #include <stdio.h>
 #include <stdlib.h>
