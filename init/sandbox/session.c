@@ -269,9 +269,20 @@ enum nest_error session_create(struct child *client, const char *service, const 
 enum nest_error session_create_env(struct child *client, const char *service,
                                    const char *label, struct nest_cap *cap)
 {
+	struct nest_xml_node affinity;
+	uint64_t x = 0, width = 1;
 	char args[ARGS_LEN];
-	snprintf(args, sizeof(args), "ram_quota=%u, cap_quota=%u", ENV_SESSION_RAM, ENV_SESSION_CAPS);
 	int async = 0;
+
+	snprintf(args, sizeof(args), "ram_quota=%u, cap_quota=%u", ENV_SESSION_RAM, ENV_SESSION_CAPS);
+	/* the PD carries the child's <affinity>: core places its threads */
+	if (!strcmp(service, "PD") && nest_xml_sub(&client->start, "affinity", &affinity)) {
+		nest_xml_attr_u64(&affinity, "xpos", &x);
+		nest_xml_attr_u64(&affinity, "width", &width);
+		if (nest_args_set_u64(args, sizeof(args), "affinity_x", x) ||
+		    nest_args_set_u64(args, sizeof(args), "affinity_width", width))
+			return NEST_ERR_INVALID_ARGS;
+	}
 	/* routed to the parent, init's own PD pays the parent directly */
 	return establish(client, service, label, args, 1, ENV_SESSION_RAM, ENV_SESSION_CAPS,
 	                 NULL, cap, &async);
