@@ -38,6 +38,7 @@ struct pd_server {
 	struct account     account;
 	struct pd_server  *ref;             /* receives the quota back on close */
 	struct dataspace  *dataspaces;
+	uint64_t           object_caps;       /* charged by its process: objects, contexts */
 	enum nest_pd_state state;
 	struct process     process;
 	struct nest_io_handler end_watch;   /* the process has ended */

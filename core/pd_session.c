@@ -2,7 +2,9 @@
  * \brief  Core's PD service: quota accounts, RAM dataspaces, processes
  *
  * A PD's RAM quota bounds the dataspaces it may allocate; each dataspace
- * also costs one capability. Quota moves only by transfer_quota, invoked by
+ * also costs one capability, and so does each RPC object and signal context
+ * the component makes (it says so with alloc_caps, as Genode's PD counts
+ * them with alloc_rpc_cap and alloc_context). Quota moves only by transfer_quota, invoked by
  * the holder of the source PD's capability. When a PD's process ends, its
  * dataspaces are freed at once: the PD's whole quota is then available for
  * its parent to take back.
@@ -29,7 +31,7 @@ static enum nest_error pd_own_dispatch(void *state, struct nest_msg *msg)
 {
 	switch (nest_msg_word(msg)) {
 	case pd_op_alloc_ram: case pd_op_free_ram: case pd_op_dataspace_size: case pd_op_seal_ram:
-	case pd_op_transfer_quota: case pd_op_quota:
+	case pd_op_transfer_quota: case pd_op_quota: case pd_op_alloc_caps: case pd_op_free_caps:
 		return pd_dispatch(state, msg);
 	default:
 		nest_msg_release_caps(msg);
@@ -85,10 +87,31 @@ static void dataspace_free(struct pd_server *pd, struct dataspace **link)
 	free(ds);
 }
 
+/* the process is gone: so is what it held */
 static void free_all_ram(struct pd_server *pd)
 {
 	while (pd->dataspaces)
 		dataspace_free(pd, &pd->dataspaces);
+	pd->account.cap_used -= pd->object_caps;
+	pd->object_caps = 0;
+}
+
+enum nest_error pd_serve_alloc_caps(struct pd_server *pd, uint32_t count)
+{
+	if (pd->account.cap_quota - pd->account.cap_used < count)
+		return NEST_ERR_OUT_OF_CAPS;
+	pd->account.cap_used += count;
+	pd->object_caps      += count;
+	return NEST_OK;
+}
+
+enum nest_error pd_serve_free_caps(struct pd_server *pd, uint32_t count)
+{
+	if (count > pd->object_caps)
+		return NEST_ERR_INVALID_ARGS;
+	pd->account.cap_used -= count;
+	pd->object_caps      -= count;
+	return NEST_OK;
 }
 
 enum nest_error pd_serve_alloc_ram(struct pd_server *pd, uint64_t size, struct nest_cap *out)

@@ -61,6 +61,10 @@ struct nest_entrypoint {
 	int                     serving_orphaned; /* its object was dissolved meanwhile */
 	int                     serving_deferred; /* its handler deferred the reply */
 	struct nest_msg         msg;            /* buffer of the call being served */
+	/* optional: every RPC object and signal context costs a capability of
+	 * the component's quota (the runtime charges its PD); delta +1 or -1 */
+	enum nest_error       (*charge_caps)(void *state, int delta);
+	void                   *charge_state;
 };
 
 enum nest_error nest_ep_init(struct nest_entrypoint *ep);

@@ -350,10 +350,9 @@ void child_update(struct child *child, const struct nest_xml_node *start)
 		child->restart = 1;
 	else if (config_changed)
 		config_rom_changed(child);
-	/* a service no longer in <provides>: its clients are served no more */
-	for (struct service *svc = child->sandbox->services; svc; svc = svc->next)
-		if (svc->server == child && !child_provides(child, svc->name))
-			child->restart = 1;
+	/* a service no longer in <provides> is routed to no more (route.c asks
+	 * child_provides): its clients' routes change, so they restart, and
+	 * the server runs on, as in Genode */
 }
 
 /* a session's route as it would be made now for label, compared with the

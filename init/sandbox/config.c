@@ -176,7 +176,7 @@ static void check_affinity(struct sandbox *sb, const struct nest_xml_node *start
 	nest_xml_attr_u64(&affinity, "ypos", &y);
 	nest_xml_attr_u64(&affinity, "width", &w);
 	nest_xml_attr_u64(&affinity, "height", &h);
-	if (x + w > width || y + h > height)
+	if (!w || !h || x + w > width || y + h > height)
 		nest_log(sb->env, "Warning: %s: affinity location exceeds affinity-space boundary",
 		         name);
 }

@@ -95,19 +95,29 @@ static void out_pd_info(struct xml_out *x, struct nest_client *pd, int ram)
 	}
 }
 
-static void out_session(struct xml_out *x, const struct session *s)
+/* one <session>; ram and caps only of a session that has them */
+static void out_session_node(struct xml_out *x, const char *service, const char *label,
+                             const char *state, int quota, uint64_t ram, uint64_t caps)
 {
 	out(x, "<session");
-	out_attr(x, "service", s->service);
-	out_attr(x, "label", s->route.label);
+	out_attr(x, "service", service);
+	out_attr(x, "label", label);
+	out_attr(x, "state", state);
+	if (quota) {
+		out_bytes(x, "ram", ram);
+		out(x, " caps=\"%llu\"", (unsigned long long)caps);
+	}
+	out(x, "/>");
+}
+
+static void out_session(struct xml_out *x, const struct session *s)
+{
 	static const char *const phases[] = {
 		[SESSION_CREATE_REQUESTED] = "CREATE_REQUESTED",
 		[SESSION_CAP_HANDED_OUT]   = "CAP_HANDED_OUT",
 		[SESSION_CLOSED]           = "CLOSED",
 	};
-	out_attr(x, "state", phases[s->phase]);
-	out_bytes(x, "ram", s->ram);
-	out(x, " caps=\"%llu\"/>", (unsigned long long)s->caps);
+	out_session_node(x, s->service, s->route.label, phases[s->phase], 1, s->ram, s->caps);
 }
 
 static void out_child(struct sandbox *sb, struct xml_out *x, struct child *c)
@@ -147,32 +157,32 @@ static void out_child(struct sandbox *sb, struct xml_out *x, struct child *c)
 	if (d->requested) {
 		out(x, "<requested>");
 		for (struct pending_request *r = sb->pending; r; r = r->next)
-			if (r->client == c) {
-				out(x, "<session");
-				out_attr(x, "service", r->service);
-				out_attr(x, "label", r->label);
-				out(x, " state=\"CREATE_REQUESTED\"/>");
-			}
+			if (r->client == c)
+				out_session_node(x, r->service, r->label, "CREATE_REQUESTED", 0, 0, 0);
 		for (struct session *s = c->sessions; s; s = s->next)
 			out_session(x, s);
 		out(x, "</requested>");
 	}
 	if (d->provided) {
 		out(x, "<provided>");
+		/* requests that wait for this server to announce */
+		for (struct pending_request *r = sb->pending; r; r = r->next) {
+			struct route route;
+			if (route_session(sb, r->client, r->service, r->label, 1, &route) ||
+			    route.kind != ROUTE_CHILD || route.server != c)
+				continue;
+			out_session_node(x, r->service, route.label, "CREATE_REQUESTED", 0, 0, 0);
+		}
 		for (struct child *client = sb->children; client; client = client->next)
 			for (struct session *s = client->sessions; s; s = s->next)
 				if (s->route.kind == ROUTE_CHILD && s->route.server == c &&
 				    s->phase != SESSION_CLOSED)
 					out_session(x, s);
 		for (struct forwarded_session *f = sb->forwarded; f; f = f->next)
-			if (f->server == c) {
-				out(x, "<session");
-				out_attr(x, "service", f->service);
-				out_attr(x, "label", f->label);
-				out(x, " state=\"CAP_HANDED_OUT\"");
-				out_bytes(x, "ram", f->ram);
-				out(x, " caps=\"%llu\"/>", (unsigned long long)f->caps);
-			}
+			if (f->server == c)
+				out_session_node(x, f->service, f->label,
+				                 f->create ? "CREATE_REQUESTED" : "CAP_HANDED_OUT", 1,
+				                 f->ram, f->caps);
 		out(x, "</provided>");
 	}
 	out(x, "</child>");

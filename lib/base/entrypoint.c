@@ -40,6 +40,8 @@ enum nest_error nest_ep_init(struct nest_entrypoint *ep)
 	ep->serving_deferred = 0;
 	ep->deferred = NULL;
 	ep->next_serial = 1;
+	ep->charge_caps  = NULL;
+	ep->charge_state = NULL;
 	return plat_waitset_create(&ep->waitset);
 }
 
@@ -79,12 +81,19 @@ static void channel_unlink(struct nest_channel *channel)
 	channel_close(channel);
 }
 
+static enum nest_error charge_caps(struct nest_entrypoint *ep, int delta)
+{
+	return ep->charge_caps ? ep->charge_caps(ep->charge_state, delta) : NEST_OK;
+}
+
 enum nest_error nest_ep_manage_object(struct nest_entrypoint *ep, struct nest_rpc_object *obj,
                                       nest_dispatch_fn dispatch, unsigned request_caps,
                                       void *state)
 {
-	enum nest_error err;
+	enum nest_error err = charge_caps(ep, 1);
 
+	if (err)
+		return err;
 	obj->source.kind   = NEST_WAIT_BIND;
 	obj->ep            = ep;
 	obj->dispatch      = dispatch;
@@ -94,8 +103,10 @@ enum nest_error nest_ep_manage_object(struct nest_entrypoint *ep, struct nest_rp
 	obj->channel_count = 0;
 	int cap_end;
 	err = plat_channel_pair(&obj->listen, &cap_end);
-	if (err)
+	if (err) {
+		charge_caps(ep, -1);
 		return err;
+	}
 	obj->cap = nest_cap_from_handle(cap_end);
 	err = plat_ident(cap_end, &obj->ident);
 	if (!err)
@@ -103,6 +114,7 @@ enum nest_error nest_ep_manage_object(struct nest_entrypoint *ep, struct nest_rp
 	if (err) {
 		plat_close(obj->listen);
 		nest_cap_release(&obj->cap);
+		charge_caps(ep, -1);
 		return err;
 	}
 	obj->next   = ep->objects;
@@ -127,6 +139,7 @@ void nest_ep_dissolve(struct nest_rpc_object *obj)
 	plat_close(obj->listen);
 	nest_cap_release(&obj->cap);
 	obj->ep = NULL;
+	charge_caps(ep, -1);
 }
 
 struct nest_rpc_object *nest_ep_lookup(struct nest_entrypoint *ep, struct nest_cap cap)
@@ -315,9 +328,13 @@ enum nest_error nest_signal_handler_init(struct nest_entrypoint *ep,
                                          void (*handle)(void *state, uint64_t count),
                                          void *state)
 {
-	enum nest_error err = plat_signal_create(&h->context);
+	enum nest_error err = charge_caps(ep, 1);
 	if (err)
 		return err;
+	if ((err = plat_signal_create(&h->context))) {
+		charge_caps(ep, -1);
+		return err;
+	}
 	h->source.kind = NEST_WAIT_SIGNAL;
 	h->ep     = ep;
 	h->handle = handle;
@@ -325,6 +342,7 @@ enum nest_error nest_signal_handler_init(struct nest_entrypoint *ep,
 	err = plat_waitset_add(ep->waitset, h->context, &h->source);
 	if (err) {
 		plat_close(h->context);
+		charge_caps(ep, -1);
 		return err;
 	}
 	h->next      = ep->handlers;
@@ -345,6 +363,7 @@ void nest_signal_handler_fini(struct nest_signal_handler *h)
 	plat_waitset_remove(ep->waitset, h->context);
 	plat_close(h->context);
 	h->ep = NULL;
+	charge_caps(ep, -1);
 }
 
 enum nest_error nest_signal_submit(struct nest_cap context, uint64_t count)

@@ -162,6 +162,14 @@ static void run_component(void *arg)
 	nest_env_exit(env, 0);
 }
 
+/* each RPC object and signal context of the component costs it a cap */
+static enum nest_error charge_caps(void *state, int delta)
+{
+	struct nest_env *env = state;
+	return delta > 0 ? pd_alloc_caps(&env->pd, (uint32_t)delta)
+	                 : pd_free_caps(&env->pd, (uint32_t)-delta);
+}
+
 int main(int argc, char **argv)
 {
 	static struct nest_env env;
@@ -178,6 +186,8 @@ int main(int argc, char **argv)
 	nest_heap_init(&env.pd);
 	if (nest_ep_init(&env.ep))
 		plat_exit(124);
+	env.ep.charge_caps  = charge_caps;
+	env.ep.charge_state = &env;
 	err = nest_stack_alloc(&env.pd, NEST_EP_STACK_SIZE, &stack_top);
 	if (err) {
 		parent_exit(&env.parent, 123);   /* not even a stack fits the quota */

@@ -24,6 +24,10 @@ enum nest_pd_state { NEST_PD_IDLE, NEST_PD_RUNNING, NEST_PD_EXITED, NEST_PD_FAUL
 #define PD_TRANSFER_QUOTA(IN, OUT) IN(cap, to_pd) IN(u64, ram) IN(u64, caps)
 #define PD_QUOTA(IN, OUT)          OUT(u64, ram_quota) OUT(u64, ram_used) \
                                    OUT(u64, cap_quota) OUT(u64, cap_used)
+/* the component made (or dissolved) capabilities of its own, RPC objects
+ * and signal contexts: they count against its cap quota, as in Genode */
+#define PD_ALLOC_CAPS(IN, OUT)     IN(u32, count)
+#define PD_FREE_CAPS(IN, OUT)      IN(u32, count)
 #define PD_START(IN, OUT)          IN(cap, binary) IN(cap, parent) IN(str, name)
 #define PD_STOP(IN, OUT)
 #define PD_EXIT_SIGH(IN, OUT)      IN(cap, context)
@@ -34,6 +38,7 @@ enum nest_pd_state { NEST_PD_IDLE, NEST_PD_RUNNING, NEST_PD_EXITED, NEST_PD_FAUL
 	RPC(pd, alloc_ram, PD_ALLOC_RAM) RPC(pd, free_ram, PD_FREE_RAM) \
 	RPC(pd, dataspace_size, PD_DATASPACE_SIZE) RPC(pd, seal_ram, PD_SEAL_RAM) \
 	RPC(pd, transfer_quota, PD_TRANSFER_QUOTA) RPC(pd, quota, PD_QUOTA) \
+	RPC(pd, alloc_caps, PD_ALLOC_CAPS) RPC(pd, free_caps, PD_FREE_CAPS) \
 	RPC(pd, start, PD_START) RPC(pd, stop, PD_STOP) RPC(pd, exit_sigh, PD_EXIT_SIGH) \
 	RPC(pd, exit_state, PD_EXIT_STATE)
 
