@@ -145,6 +145,11 @@ void sandbox_available(struct sandbox *sb, uint64_t *ram, uint64_t *caps)
 	*ram  = quota - used > sb->preserved_ram ? quota - used - sb->preserved_ram : 0;
 	*caps = cap_quota - cap_used > sb->preserved_caps
 	      ? cap_quota - cap_used - sb->preserved_caps : 0;
+	/* Genode's errors: the config asks init to keep more than it has */
+	if (sb->preserved_ram > quota - used)
+		nest_log(sb->env, "Error: RAM preservation exceeds available memory");
+	if (sb->preserved_caps > cap_quota - cap_used)
+		nest_log(sb->env, "Error: Capability preservation exceeds available capabilities");
 }
 
 static int find_start(struct sandbox *sb, const char *name, struct nest_xml_node *start)

@@ -34,8 +34,10 @@ static void handle_timer(void *state, uint64_t count)
 	for (struct child *c = sb->children; c; c = c->next) {
 		uint64_t restart_after;
 		unsigned skipped;
-		if (!monitored(c, &restart_after))
+		if (!monitored(c, &restart_after)) {
+			c->outstanding_heartbeats = 0;     /* its <heartbeat> may have gone */
 			continue;
+		}
 		skipped = c->outstanding_heartbeats > 1 ? c->outstanding_heartbeats - 1 : 0;
 		any_skipped |= skipped > 0;
 		if (restart_after && skipped >= restart_after) {

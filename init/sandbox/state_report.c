@@ -120,10 +120,20 @@ static void out_session(struct xml_out *x, const struct session *s)
 	out_session_node(x, s->service, s->route.label, phases[s->phase], 1, s->ram, s->caps);
 }
 
+/* a waiting request shows the label its server will see, once routed */
+static const char *pending_label(struct sandbox *sb, struct pending_request *r,
+                                 struct route *route)
+{
+	return route_session(sb, r->client, r->service, r->label, 1, route) ? r->label
+	                                                                      : route->label;
+}
+
 static void out_child(struct sandbox *sb, struct xml_out *x, struct child *c)
 {
 	const struct report_detail *d = &sb->reporter.detail;
 	int alive = c->state == CHILD_RUNNING && nest_cap_valid(c->pd.cap);
+	struct nest_xml_node heartbeat;
+	struct route route;
 
 	out(x, "<child");
 	out_attr(x, "name", c->name);
@@ -136,7 +146,7 @@ static void out_child(struct sandbox *sb, struct xml_out *x, struct child *c)
 		out(x, " state=\"incomplete\"");
 	if (c->state == CHILD_EXITED)
 		out(x, " exited=\"%d\"", c->exit_code);
-	if (c->outstanding_heartbeats > 1)
+	if (c->outstanding_heartbeats > 1 && nest_xml_sub(&c->start, "heartbeat", &heartbeat))
 		out(x, " skipped_heartbeats=\"%u\"", c->outstanding_heartbeats - 1);
 	out(x, ">");
 	if (d->child_ram && alive) {
@@ -158,7 +168,8 @@ static void out_child(struct sandbox *sb, struct xml_out *x, struct child *c)
 		out(x, "<requested>");
 		for (struct pending_request *r = sb->pending; r; r = r->next)
 			if (r->client == c)
-				out_session_node(x, r->service, r->label, "CREATE_REQUESTED", 0, 0, 0);
+				out_session_node(x, r->service, pending_label(sb, r, &route),
+				                 "CREATE_REQUESTED", 0, 0, 0);
 		for (struct session *s = c->sessions; s; s = s->next)
 			out_session(x, s);
 		out(x, "</requested>");
@@ -167,7 +178,6 @@ static void out_child(struct sandbox *sb, struct xml_out *x, struct child *c)
 		out(x, "<provided>");
 		/* requests that wait for this server to announce */
 		for (struct pending_request *r = sb->pending; r; r = r->next) {
-			struct route route;
 			if (route_session(sb, r->client, r->service, r->label, 1, &route) ||
 			    route.kind != ROUTE_CHILD || route.server != c)
 				continue;
