@@ -201,12 +201,26 @@ static void log_quota(struct sandbox *sb, const char *when, const char *name)
 		         (unsigned long long)(ram - sb->record_fees), (unsigned long long)caps);
 }
 
-/* appended: children stay in the order of their start nodes */
+/* where the start node of name is in the config, or past the last */
+static unsigned start_index(struct sandbox *sb, const char *name)
+{
+	struct nest_xml_node start;
+	unsigned index = 0;
+	for (int more = nest_xml_sub(&sb->config, "start", &start); more;
+	     more = nest_xml_next_of_type(&start, "start", &start), index++)
+		if (nest_xml_attr_eq(&start, "name", name))
+			return index;
+	return index;
+}
+
+/* children stay in the order of their start nodes, restarted ones too */
 static void link_child(struct sandbox *sb, struct child *child)
 {
+	unsigned index = start_index(sb, child->name);
 	struct child **c = &sb->children;
-	while (*c)
+	while (*c && start_index(sb, (*c)->name) <= index)
 		c = &(*c)->next;
+	child->next = *c;
 	*c = child;
 }
 

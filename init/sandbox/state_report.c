@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <nest/platform.h>
+#include <nest/session_args.h>
 #include <nest/session/parent.h>
 #include <nest/session/pd.h>
 #include <nest/session/report.h>
@@ -95,19 +96,15 @@ static void out_pd_info(struct xml_out *x, struct nest_client *pd, int ram)
 	}
 }
 
-/* one <session>; ram and caps only of a session that has them */
 static void out_session_node(struct xml_out *x, const char *service, const char *label,
-                             const char *state, int quota, uint64_t ram, uint64_t caps)
+                             const char *state, uint64_t ram, uint64_t caps)
 {
 	out(x, "<session");
 	out_attr(x, "service", service);
 	out_attr(x, "label", label);
 	out_attr(x, "state", state);
-	if (quota) {
-		out_bytes(x, "ram", ram);
-		out(x, " caps=\"%llu\"", (unsigned long long)caps);
-	}
-	out(x, "/>");
+	out_bytes(x, "ram", ram);
+	out(x, " caps=\"%llu\"/>", (unsigned long long)caps);
 }
 
 static void out_session(struct xml_out *x, const struct session *s)
@@ -117,7 +114,7 @@ static void out_session(struct xml_out *x, const struct session *s)
 		[SESSION_CAP_HANDED_OUT]   = "CAP_HANDED_OUT",
 		[SESSION_CLOSED]           = "CLOSED",
 	};
-	out_session_node(x, s->service, s->route.label, phases[s->phase], 1, s->ram, s->caps);
+	out_session_node(x, s->service, s->route.label, phases[s->phase], s->ram, s->caps);
 }
 
 /* a waiting request shows the label its server will see, once routed */
@@ -134,6 +131,7 @@ static void out_child(struct sandbox *sb, struct xml_out *x, struct child *c)
 	int alive = c->state == CHILD_RUNNING && nest_cap_valid(c->pd.cap);
 	struct nest_xml_node heartbeat;
 	struct route route;
+	uint64_t ram, caps;
 
 	out(x, "<child");
 	out_attr(x, "name", c->name);
@@ -167,9 +165,9 @@ static void out_child(struct sandbox *sb, struct xml_out *x, struct child *c)
 	if (d->requested) {
 		out(x, "<requested>");
 		for (struct pending_request *r = sb->pending; r; r = r->next)
-			if (r->client == c)
+			if (r->client == c && !nest_args_quota(r->args, &ram, &caps))
 				out_session_node(x, r->service, pending_label(sb, r, &route),
-				                 "CREATE_REQUESTED", 0, 0, 0);
+				                 "CREATE_REQUESTED", ram, caps);
 		for (struct session *s = c->sessions; s; s = s->next)
 			out_session(x, s);
 		out(x, "</requested>");
@@ -181,7 +179,8 @@ static void out_child(struct sandbox *sb, struct xml_out *x, struct child *c)
 			if (route_session(sb, r->client, r->service, r->label, 1, &route) ||
 			    route.kind != ROUTE_CHILD || route.server != c)
 				continue;
-			out_session_node(x, r->service, route.label, "CREATE_REQUESTED", 0, 0, 0);
+			if (!nest_args_quota(r->args, &ram, &caps))
+				out_session_node(x, r->service, route.label, "CREATE_REQUESTED", ram, caps);
 		}
 		for (struct child *client = sb->children; client; client = client->next)
 			for (struct session *s = client->sessions; s; s = s->next)
@@ -191,7 +190,7 @@ static void out_child(struct sandbox *sb, struct xml_out *x, struct child *c)
 		for (struct forwarded_session *f = sb->forwarded; f; f = f->next)
 			if (f->server == c)
 				out_session_node(x, f->service, f->label,
-				                 f->create ? "CREATE_REQUESTED" : "CAP_HANDED_OUT", 1,
+				                 f->create ? "CREATE_REQUESTED" : "CAP_HANDED_OUT",
 				                 f->ram, f->caps);
 		out(x, "</provided>");
 	}
