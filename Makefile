@@ -121,10 +121,13 @@ components: $(BUILD)/bin/core $(addprefix $(BUILD)/bin/,$(COMPONENTS))
 
 # core writes reports (init's state, for `build/bin/nest top`) to build/run/reports;
 # those of an earlier run, which may have been killed, go first
+# the boot modules go to build/run/boot, which core watches: editing its
+# config there reconfigures the running init
 run: all
 	rm -rf $(BUILD)/run/reports && mkdir -p $(BUILD)/run/reports
-	@echo "Ctrl-C ends it; build/bin/nest top (in another terminal) shows it live"
-	scripts/run_scenario scenarios/default --interactive --core-args "--report-dir $(abspath $(BUILD))/run/reports"
+	@echo "Ctrl-C ends it; build/bin/nest top shows it live; edit $(BUILD)/run/boot/config to reconfigure it"
+	scripts/run_scenario scenarios/default --interactive --boot-dir $(BUILD)/run/boot \
+		--core-args "--report-dir $(abspath $(BUILD))/run/reports"
 
 test: all
 	scripts/run_tests

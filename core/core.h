@@ -76,9 +76,16 @@ struct core_stats {                       /* SIGUSR1 prints core's resource use 
 	struct nest_io_handler handler;
 };
 
+struct boot_watch {                        /* rewritten boot modules become new versions */
+	struct core           *core;
+	int                    fd, dir_fd;
+	struct nest_io_handler handler;
+};
+
 struct core {
 	struct nest_entrypoint ep;
 	struct core_stats    stats;
+	struct boot_watch    boot_watch;
 	struct sandbox       sandbox;
 	struct boot_module  *modules;
 	unsigned             module_count;
@@ -126,6 +133,10 @@ enum nest_error report_session_create(struct core *core, struct core_session *s,
 void            report_session_destroy(void *server);
 
 enum nest_error core_stats_init(struct core *core, struct core_stats *stats);
+enum nest_error boot_watch_init(struct core *core, struct boot_watch *watch, const char *dir);
+void            boot_watch_fini(struct core *core, struct boot_watch *watch);
+/* signal the ROM sessions of a module that has a new version */
+void            rom_module_changed(struct core *core, const struct boot_module *m);
 
 /* core's side of init's parent interface */
 enum nest_error core_parent_init(struct core *core);

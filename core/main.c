@@ -105,6 +105,8 @@ int main(int argc, char **argv)
 	}
 	if (nest_ep_init(&core.ep) || core_parent_init(&core) || core_stats_init(&core, &core.stats))
 		return 3;
+	if (boot_watch_init(&core, &core.boot_watch, dir))
+		core_log("%s: not watched, its modules will not change: %s", dir, strerror(errno));
 
 	core.init_pd = pd_create(&core, "init", NULL, 0, 0);
 	if (!core.init_pd)
@@ -126,6 +128,7 @@ int main(int argc, char **argv)
 	core_log("init exited with exit value %d", code);
 	core_close_all_sessions(&core);
 	pd_destroy(core.init_pd);
+	boot_watch_fini(&core, &core.boot_watch);
 	nest_ep_fini(&core.ep);
 	sandbox_fini(&core.sandbox);
 	return code;

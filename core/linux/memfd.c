@@ -92,7 +92,8 @@ static enum nest_error load_one(int dir_fd, const char *name, struct boot_module
 		return NEST_ERR_IO;
 	}
 	snprintf(m->name, sizeof(m->name), "%s", name);
-	m->size = (size_t)st.st_size;
+	m->size    = (size_t)st.st_size;
+	m->version = 0;
 	if (rom_memfd_create(content, m->size, name, &m->fd)) {
 		snprintf(error, error_size, "%s: cannot create ROM dataspace", name);
 		if (content) munmap(content, m->size);
@@ -105,6 +106,23 @@ static enum nest_error load_one(int dir_fd, const char *name, struct boot_module
 	m->content = m->size ? mmap(NULL, m->size, PROT_READ, MAP_SHARED, m->fd, 0) : "";
 	if (m->content == MAP_FAILED)
 		m->content = "";
+	return NEST_OK;
+}
+
+enum nest_error boot_module_reload(int dir_fd, struct boot_module *m, char *error,
+                                   size_t error_size)
+{
+	struct boot_module fresh;
+	enum nest_error err = load_one(dir_fd, m->name, &fresh, error, error_size);
+
+	if (err)
+		return err;
+	/* holders of the old version keep their own copies of its descriptor */
+	if (m->size)
+		munmap((void *)m->content, m->size);
+	close(m->fd);
+	fresh.version = m->version + 1;
+	*m = fresh;
 	return NEST_OK;
 }
 

@@ -59,10 +59,14 @@ enum nest_error report_dir_open(const char *path, int *dir);
 enum nest_error report_file_write(int dir, const char *name, const void *content, size_t len);
 void            report_file_remove(int dir, const char *name);
 
-/* boot modules: every regular file of a directory */
-struct boot_module { char name[64]; int fd; size_t size; const char *content; };
+/* boot modules: every regular file of a directory; version counts the
+ * updates of a module that was rewritten while core runs */
+struct boot_module { char name[64]; int fd; size_t size; const char *content; unsigned version; };
 enum nest_error boot_modules_load(const char *dir, struct boot_module **modules,
                                   unsigned *count, char *error, size_t error_size);
+/* the module's file again, in place of its current content */
+enum nest_error boot_module_reload(int dir_fd, struct boot_module *m, char *error,
+                                   size_t error_size);
 
 /* signal names for fault reports */
 const char *signal_name(int signal);
