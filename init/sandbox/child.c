@@ -289,6 +289,7 @@ void child_release(struct child *child, enum child_state state)
 	child->state = state;
 	pending_requests_drop(child);
 	close_sessions(child, 0);
+	sessions_detach_client(child);
 	sessions_of_server_ended(child, 0);
 	for (struct service **s = &sb->services; *s; ) {
 		struct service *svc = *s;

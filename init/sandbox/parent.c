@@ -90,7 +90,10 @@ enum nest_error parent_serve_close(struct parent_server *p, struct nest_cap cap)
 	struct session *s = session_by_cap(p->child, cap);
 	if (!s)
 		return NEST_ERR_INVALID_CAP;
-	session_close(s);
+	/* the client's close returns once the server has closed: a call after
+	 * it finds the session gone */
+	if (session_close(s) && !nest_ep_defer(&p->child->sandbox->env->ep, &s->reply))
+		s->close_reply = 1;
 	return NEST_OK;
 }
 

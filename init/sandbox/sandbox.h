@@ -61,11 +61,13 @@ struct route {
 };
 
 /* a session's life as Genode's init reports it */
-enum session_phase { SESSION_CREATE_REQUESTED, SESSION_CAP_HANDED_OUT, SESSION_CLOSED };
+enum session_phase {
+	SESSION_CREATE_REQUESTED, SESSION_CAP_HANDED_OUT, SESSION_CLOSE_REQUESTED, SESSION_CLOSED
+};
 
 struct session {                           /* requested by a child, routed by init */
 	struct sandbox *sandbox;
-	struct child   *client;                /* NULL: the client ended first */
+	struct child   *client;                /* NULL: the client ended meanwhile */
 	char            service[SERVICE_LEN];
 	char            label[LABEL_LEN];      /* as requested, before any rewriting */
 	struct route    route;
@@ -76,10 +78,11 @@ struct session {                           /* requested by a child, routed by in
 	int             env;                   /* opened by init for the child's start */
 	enum session_phase phase;              /* CLOSED: its server ended, the record
 	                                          stays for restarts */
-	/* CREATE_REQUESTED at a child: init never waits for a server's root,
-	 * the client's reply waits for the server's */
-	struct nest_async_call *create;
+	/* CREATE_REQUESTED or CLOSE_REQUESTED at a child: init never waits for
+	 * a server's root; a client's reply to a create waits for the server's */
+	struct nest_async_call *call;
 	struct nest_reply reply;
+	int             close_reply;           /* the client waits for the close */
 	struct session *next;                  /* in the client's list, newest first */
 };
 
@@ -194,7 +197,9 @@ struct sandbox {
 	unsigned               child_count;    /* ids handed out */
 	struct service        *services;
 	struct pending_request *pending;
-	struct session        *orphans;        /* in creation, their clients gone */
+	struct session        *detached;       /* off their client's list, waiting for
+	                                          their server: closes, and creates
+	                                          whose client ended */
 	uint64_t               record_fees;    /* paid by clients for session records,
 	                                          held in init's PD until returned */
 	struct nest_signal_handler sweep;      /* releases exited children */
@@ -275,10 +280,14 @@ enum nest_error session_create(struct child *client, const char *service, const 
 /* an environment session of the child, paid by init */
 enum nest_error session_create_env(struct child *client, const char *service,
                                    const char *label, struct nest_cap *cap);
-void            session_close(struct session *s);
+/* 1: the server closes it asynchronously, s stays until then (its client
+ * may defer its reply into s->reply, with close_reply set); 0: closed */
+int             session_close(struct session *s);
 void            sessions_retry_pending(struct sandbox *sb);
 void            sessions_of_server_ended(struct child *server, int destroyed);
 void            pending_requests_drop(struct child *client);
+/* the client ends: what its detached sessions gave back goes to init */
+void            sessions_detach_client(struct child *client);
 /* the service a child announced by that name, if it did */
 struct service *service_announced(struct sandbox *sb, struct child *server, const char *name);
 

@@ -31,10 +31,11 @@ static struct nest_client *recipient_pd(struct sandbox *sb, const struct route *
 	return route->kind == ROUTE_CHILD ? &route->server->pd : &sb->env->pd;
 }
 
-/* the PD that pays: the client's, or init's for an environment session */
-static struct nest_client *payer_pd(struct child *client, int env)
+/* the PD that pays: the client's, or init's for an environment session
+ * and for a client that is gone (init took back what it had) */
+static struct nest_client *payer_pd(const struct session *s)
 {
-	return env ? &client->sandbox->env->pd : &client->pd;
+	return s->env || !s->client ? &s->sandbox->env->pd : &s->client->pd;
 }
 
 static enum nest_error donate(struct nest_client *from, struct nest_client *to,
@@ -86,6 +87,7 @@ static const char *route_target_name(const struct route *route)
 }
 
 static void unlink_session(struct session *s);
+static enum nest_error close_at_server(struct session *s);
 
 /* the record goes; its price goes back to a client that is still there
  * (one that is gone left it to init with the rest of its quota) */
@@ -98,27 +100,27 @@ static void free_record(struct session *s)
 	free(s);
 }
 
-static void forget_orphan(struct session *s)
+static void forget_detached(struct session *s)
 {
-	for (struct session **o = &s->sandbox->orphans; *o; o = &(*o)->next)
+	for (struct session **o = &s->sandbox->detached; *o; o = &(*o)->next)
 		if (*o == s) {
 			*o = s->next;
 			return;
 		}
 }
 
-/* the server answered a request of a client that ended meanwhile: close
- * what it made; the donation goes to init, which has the client's quota */
+/* the server answered a request of a client that ended meanwhile: what it
+ * made is closed; the donation goes to init, which has the client's quota */
 static void orphan_created(struct session *s, enum nest_error err, struct nest_cap cap)
 {
 	struct sandbox *sb = s->sandbox;
-	struct service *svc = service_announced(sb, s->route.server, s->service);
 
-	if (!err && svc)
-		root_close(&svc->root, cap);
-	nest_cap_release(&cap);
+	s->cap = cap;
+	if (!err && close_at_server(s) == NEST_OK)
+		return;
+	nest_cap_release(&s->cap);
 	donate(&s->route.server->pd, &sb->env->pd, s->ram, s->caps);
-	forget_orphan(s);
+	forget_detached(s);
 	free_record(s);
 }
 
@@ -130,8 +132,8 @@ static void session_created(struct nest_async_call *call)
 	struct nest_cap cap = NEST_CAP_INVALID;
 	enum nest_error err = root_session_result(call, &cap);
 
-	free(s->create);
-	s->create = NULL;
+	free(s->call);
+	s->call = NULL;
 	if (!s->client) {
 		orphan_created(s, err, cap);
 		return;
@@ -158,18 +160,18 @@ static enum nest_error request_at_server(struct session *s, struct service *svc,
 	struct sandbox *sb = s->sandbox;
 	enum nest_error err;
 
-	if (!(s->create = calloc(1, sizeof(*s->create))))
+	if (!(s->call = calloc(1, sizeof(*s->call))))
 		return NEST_ERR_OUT_OF_RAM;
-	s->create->done  = session_created;
-	s->create->state = s;
-	err = root_session_async(&sb->env->ep, svc->root.cap, s->create, server_args);
+	s->call->done  = session_created;
+	s->call->state = s;
+	err = root_session_async(&sb->env->ep, svc->root.cap, s->call, server_args);
 	if (!err && deferred)
 		s->reply = *deferred;
 	else if (!err && (err = nest_ep_defer(&sb->env->ep, &s->reply)))
-		nest_call_async_cancel(s->create);      /* not inside a call: cannot be */
+		nest_call_async_cancel(s->call);      /* not inside a call: cannot be */
 	if (err) {
-		free(s->create);
-		s->create = NULL;
+		free(s->call);
+		s->call = NULL;
 	}
 	return err;
 }
@@ -227,17 +229,17 @@ static enum nest_error establish(struct child *client, const char *service, cons
 	}
 	s->record_ram = env ? 0 : SESSION_RECORD_RAM;
 	sb->record_fees += s->record_ram;
-	err = donate(payer_pd(client, env), recipient_pd(sb, &route), ram, caps);
+	err = donate(payer_pd(s), recipient_pd(sb, &route), ram, caps);
 	if (!err && route.kind == ROUTE_CHILD && !env)
 		err = request_at_server(s, svc, server_args, deferred);
 	else if (!err)
 		err = open_session(client, &route, svc, service, server_args, cap, &local);
 	if (err) {
-		donate(recipient_pd(sb, &route), payer_pd(client, env), ram, caps);
+		donate(recipient_pd(sb, &route), payer_pd(s), ram, caps);
 		free_record(s);
 		return err;
 	}
-	*async    = s->create != NULL;
+	*async    = s->call != NULL;
 	s->local  = local;
 	s->cap    = local || *async ? NEST_CAP_INVALID : *cap;
 	s->phase  = *async ? SESSION_CREATE_REQUESTED : SESSION_CAP_HANDED_OUT;
@@ -301,32 +303,84 @@ static void unlink_session(struct session *s)
 static void revert_donation(struct session *s)
 {
 	struct sandbox *sb = s->sandbox;
-	enum nest_error err = donate(recipient_pd(sb, &s->route), payer_pd(s->client, s->env),
+	enum nest_error err = donate(recipient_pd(sb, &s->route), payer_pd(s),
 	                             s->ram, s->caps);
 	if (err)
 		nest_log(sb->env, "Warning: %s: cannot revert donation of %llu bytes for \"%s\" "
-		         "session: %s", s->client->name, (unsigned long long)s->ram, s->service,
-		         nest_error_name(err));
+		         "session: %s", s->client ? s->client->name : "init",
+		         (unsigned long long)s->ram, s->service, nest_error_name(err));
 }
 
-void session_close(struct session *s)
+static void detach(struct session *s)
+{
+	unlink_session(s);
+	s->next = s->sandbox->detached;
+	s->sandbox->detached = s;
+}
+
+/* the server's root has closed the session: the donation comes back */
+static void session_closed(struct nest_async_call *call)
+{
+	struct session *s = call->state;
+	struct sandbox *sb = s->sandbox;
+
+	root_close_result(call);
+	free(s->call);
+	s->call = NULL;
+	if (s->close_reply)
+		parent_reply_close(&sb->env->ep, &s->reply, NEST_OK);
+	revert_donation(s);
+	nest_cap_release(&s->cap);
+	forget_detached(s);
+	free_record(s);
+	state_report_trigger(sb);
+}
+
+/* ask the server's root to close without waiting for it: a server that
+ * never answers must not stall init; the session waits, CLOSE_REQUESTED */
+static enum nest_error close_at_server(struct session *s)
+{
+	struct sandbox *sb = s->sandbox;
+	struct service *svc = service_announced(sb, s->route.server, s->service);
+	enum nest_error err;
+
+	if (!svc)
+		return NEST_ERR_INVALID_CAP;
+	if (!(s->call = calloc(1, sizeof(*s->call))))
+		return NEST_ERR_OUT_OF_RAM;
+	s->call->done  = session_closed;
+	s->call->state = s;
+	if ((err = root_close_async(&sb->env->ep, svc->root.cap, s->call, s->cap))) {
+		free(s->call);
+		s->call = NULL;
+		return err;
+	}
+	s->phase = SESSION_CLOSE_REQUESTED;
+	state_report_trigger(sb);
+	return NEST_OK;
+}
+
+int session_close(struct session *s)
 {
 	struct sandbox *sb = s->sandbox;
 
-	if (s->create) {
+	if (s->phase == SESSION_CREATE_REQUESTED) {
 		/* the server still works on it: it is closed when it answers */
-		unlink_session(s);
+		detach(s);
 		s->client = NULL;
-		s->next = sb->orphans;
-		sb->orphans = s;
-		return;
+		return 0;
 	}
+	if (s->phase == SESSION_CLOSE_REQUESTED)
+		return 1;
 	if (s->phase == SESSION_CLOSED) {
 		;                                 /* its server is gone, so is the donation */
 	} else if (s->route.kind == ROUTE_LOCAL) {
 		config_rom_destroy(s->local);
 	} else if (s->route.kind == ROUTE_PARENT) {
 		parent_close(&sb->env->parent, s->cap);
+	} else if (!s->env && close_at_server(s) == NEST_OK) {
+		detach(s);
+		return 1;
 	} else {
 		struct service *svc = service_announced(sb, s->route.server, s->service);
 		if (svc)
@@ -338,6 +392,17 @@ void session_close(struct session *s)
 	nest_cap_release(&s->cap);
 	free_record(s);
 	state_report_trigger(sb);
+	return 0;
+}
+
+/* nobody waits for these closes any more */
+void sessions_detach_client(struct child *client)
+{
+	for (struct session *s = client->sandbox->detached; s; s = s->next)
+		if (s->client == client) {
+			s->client      = NULL;
+			s->close_reply = 0;
+		}
 }
 
 /*
@@ -350,15 +415,22 @@ void sessions_of_server_ended(struct child *server, int destroyed)
 {
 	struct sandbox *sb = server->sandbox;
 
-	/* what the server's PD holds of orphans goes to init with the rest */
-	for (struct session *o = sb->orphans, *next; o; o = next) {
+	/* it will never answer: a close is done, a create of a client that is
+	 * gone leaves the donation in the server's PD, which init takes back */
+	for (struct session *o = sb->detached, *next; o; o = next) {
 		next = o->next;
-		if (o->route.kind == ROUTE_CHILD && o->route.server == server) {
-			nest_call_async_cancel(o->create);
-			free(o->create);
-			forget_orphan(o);
-			free_record(o);
-		}
+		if (o->route.kind != ROUTE_CHILD || o->route.server != server)
+			continue;
+		nest_call_async_cancel(o->call);
+		free(o->call);
+		o->call = NULL;
+		if (o->close_reply)
+			parent_reply_close(&sb->env->ep, &o->reply, NEST_OK);
+		if (o->phase == SESSION_CLOSE_REQUESTED)
+			revert_donation(o);
+		nest_cap_release(&o->cap);
+		forget_detached(o);
+		free_record(o);
 	}
 	for (struct child *c = sb->children; c; c = c->next) {
 		struct session *s = c->sessions, *next;
@@ -366,10 +438,10 @@ void sessions_of_server_ended(struct child *server, int destroyed)
 			next = s->next;
 			if (s->route.kind != ROUTE_CHILD || s->route.server != server)
 				continue;
-			if (s->create) {                  /* it will never answer */
-				nest_call_async_cancel(s->create);
-				free(s->create);
-				s->create = NULL;
+			if (s->call) {                    /* it will never answer */
+				nest_call_async_cancel(s->call);
+				free(s->call);
+				s->call = NULL;
 				revert_donation(s);
 				parent_reply_session(&sb->env->ep, &s->reply, NEST_ERR_DENIED,
 				                     NEST_CAP_INVALID);

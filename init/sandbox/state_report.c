@@ -112,6 +112,7 @@ static void out_session(struct xml_out *x, const struct session *s)
 	static const char *const phases[] = {
 		[SESSION_CREATE_REQUESTED] = "CREATE_REQUESTED",
 		[SESSION_CAP_HANDED_OUT]   = "CAP_HANDED_OUT",
+		[SESSION_CLOSE_REQUESTED]  = "CLOSE_REQUESTED",
 		[SESSION_CLOSED]           = "CLOSED",
 	};
 	out_session_node(x, s->service, s->route.label, phases[s->phase], s->ram, s->caps);
@@ -170,6 +171,9 @@ static void out_child(struct sandbox *sb, struct xml_out *x, struct child *c)
 				                 "CREATE_REQUESTED", ram, caps);
 		for (struct session *s = c->sessions; s; s = s->next)
 			out_session(x, s);
+		for (struct session *s = sb->detached; s; s = s->next)
+			if (s->client == c)
+				out_session(x, s);
 		out(x, "</requested>");
 	}
 	if (d->provided) {
@@ -187,6 +191,9 @@ static void out_child(struct sandbox *sb, struct xml_out *x, struct child *c)
 				if (s->route.kind == ROUTE_CHILD && s->route.server == c &&
 				    s->phase != SESSION_CLOSED)
 					out_session(x, s);
+		for (struct session *s = sb->detached; s; s = s->next)
+			if (s->route.kind == ROUTE_CHILD && s->route.server == c)
+				out_session(x, s);
 		for (struct forwarded_session *f = sb->forwarded; f; f = f->next)
 			if (f->server == c)
 				out_session_node(x, f->service, f->label,
