@@ -75,6 +75,7 @@ struct session {                           /* requested by a child, routed by in
 	struct nest_rpc_object *local;         /* ROUTE_LOCAL: init's own object */
 	uint64_t        ram, caps;             /* donated by the client */
 	uint64_t        record_ram;            /* paid by the client for this record */
+	char           *args;                  /* as the server got them, for the report */
 	int             env;                   /* opened by init for the child's start */
 	enum session_phase phase;              /* CLOSED: its server ended, the record
 	                                          stays for restarts */
@@ -163,7 +164,8 @@ struct forward_request {                   /* waits for its server to announce *
 };
 
 struct report_detail {
-	int enabled, ids, requested, provided, child_ram, child_caps, init_ram, init_caps;
+	int enabled, ids, requested, provided, session_args, child_ram, child_caps, init_ram,
+	    init_caps;
 	uint64_t delay_ms, buffer;
 };
 

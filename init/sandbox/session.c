@@ -95,6 +95,7 @@ static void free_record(struct session *s)
 {
 	struct sandbox *sb = s->sandbox;
 	sb->record_fees -= s->record_ram;
+	free(s->args);
 	if (s->client && s->record_ram && nest_cap_valid(s->client->pd.cap))
 		donate(&sb->env->pd, &s->client->pd, s->record_ram, 0);
 	free(s);
@@ -220,6 +221,7 @@ static enum nest_error establish(struct child *client, const char *service, cons
 	s->ram     = ram;
 	s->caps    = caps;
 	s->env     = env;
+	s->args    = strdup(server_args);       /* only shown in the report: may fail */
 	snprintf(s->service, sizeof(s->service), "%s", service);
 	snprintf(s->label, sizeof(s->label), "%s", label);
 

@@ -51,19 +51,24 @@ static void out(struct xml_out *x, const char *fmt, ...)
 		x->len += (size_t)n;
 }
 
-/* an attribute value, with what XML does not allow in quotes escaped */
-static void out_attr(struct xml_out *x, const char *name, const char *value)
+/* text with what XML does not allow in quotes or content escaped */
+static void out_escaped(struct xml_out *x, const char *text)
 {
-	out(x, " %s=\"", name);
-	for (; *value; value++) {
-		switch (*value) {
+	for (; *text; text++) {
+		switch (*text) {
 		case '"': out(x, "&quot;"); break;
 		case '&': out(x, "&amp;");  break;
 		case '<': out(x, "&lt;");   break;
 		case '>': out(x, "&gt;");   break;
-		default:  out(x, "%c", *value);
+		default:  out(x, "%c", *text);
 		}
 	}
+}
+
+static void out_attr(struct xml_out *x, const char *name, const char *value)
+{
+	out(x, " %s=\"", name);
+	out_escaped(x, value);
 	out(x, "\"");
 }
 
@@ -96,18 +101,27 @@ static void out_pd_info(struct xml_out *x, struct nest_client *pd, int ram)
 	}
 }
 
+/* args: NULL unless <report session_args="yes"> */
 static void out_session_node(struct xml_out *x, const char *service, const char *label,
-                             const char *state, uint64_t ram, uint64_t caps)
+                             const char *state, uint64_t ram, uint64_t caps,
+                             const char *args)
 {
 	out(x, "<session");
 	out_attr(x, "service", service);
 	out_attr(x, "label", label);
 	out_attr(x, "state", state);
 	out_bytes(x, "ram", ram);
-	out(x, " caps=\"%llu\"/>", (unsigned long long)caps);
+	out(x, " caps=\"%llu\"", (unsigned long long)caps);
+	if (!args) {
+		out(x, "/>");
+		return;
+	}
+	out(x, "><args>");
+	out_escaped(x, args);
+	out(x, "</args></session>");
 }
 
-static void out_session(struct xml_out *x, const struct session *s)
+static void out_session(struct xml_out *x, const struct session *s, const struct report_detail *d)
 {
 	static const char *const phases[] = {
 		[SESSION_CREATE_REQUESTED] = "CREATE_REQUESTED",
@@ -115,7 +129,8 @@ static void out_session(struct xml_out *x, const struct session *s)
 		[SESSION_CLOSE_REQUESTED]  = "CLOSE_REQUESTED",
 		[SESSION_CLOSED]           = "CLOSED",
 	};
-	out_session_node(x, s->service, s->route.label, phases[s->phase], s->ram, s->caps);
+	out_session_node(x, s->service, s->route.label, phases[s->phase], s->ram, s->caps,
+	                 d->session_args && s->args ? s->args : NULL);
 }
 
 /* a waiting request shows the label its server will see, once routed */
@@ -168,12 +183,13 @@ static void out_child(struct sandbox *sb, struct xml_out *x, struct child *c)
 		for (struct pending_request *r = sb->pending; r; r = r->next)
 			if (r->client == c && !nest_args_quota(r->args, &ram, &caps))
 				out_session_node(x, r->service, pending_label(sb, r, &route),
-				                 "CREATE_REQUESTED", ram, caps);
+				                 "CREATE_REQUESTED", ram, caps,
+				                 d->session_args ? r->args : NULL);
 		for (struct session *s = c->sessions; s; s = s->next)
-			out_session(x, s);
+			out_session(x, s, d);
 		for (struct session *s = sb->detached; s; s = s->next)
 			if (s->client == c)
-				out_session(x, s);
+				out_session(x, s, d);
 		out(x, "</requested>");
 	}
 	if (d->provided) {
@@ -184,21 +200,22 @@ static void out_child(struct sandbox *sb, struct xml_out *x, struct child *c)
 			    route.kind != ROUTE_CHILD || route.server != c)
 				continue;
 			if (!nest_args_quota(r->args, &ram, &caps))
-				out_session_node(x, r->service, route.label, "CREATE_REQUESTED", ram, caps);
+				out_session_node(x, r->service, route.label, "CREATE_REQUESTED", ram, caps,
+				                 d->session_args ? r->args : NULL);
 		}
 		for (struct child *client = sb->children; client; client = client->next)
 			for (struct session *s = client->sessions; s; s = s->next)
 				if (s->route.kind == ROUTE_CHILD && s->route.server == c &&
 				    s->phase != SESSION_CLOSED)
-					out_session(x, s);
+					out_session(x, s, d);
 		for (struct session *s = sb->detached; s; s = s->next)
 			if (s->route.kind == ROUTE_CHILD && s->route.server == c)
-				out_session(x, s);
+				out_session(x, s, d);
 		for (struct forwarded_session *f = sb->forwarded; f; f = f->next)
 			if (f->server == c)
 				out_session_node(x, f->service, f->label,
 				                 f->create ? "CREATE_REQUESTED" : "CAP_HANDED_OUT",
-				                 f->ram, f->caps);
+				                 f->ram, f->caps, NULL);
 		out(x, "</provided>");
 	}
 	out(x, "</child>");
@@ -388,6 +405,7 @@ void state_report_apply_config(struct sandbox *sb)
 		d.ids        = nest_xml_attr_bool(&node, "ids", false);
 		d.requested  = nest_xml_attr_bool(&node, "requested", false);
 		d.provided   = nest_xml_attr_bool(&node, "provided", false);
+		d.session_args = nest_xml_attr_bool(&node, "session_args", false);
 		d.child_ram  = nest_xml_attr_bool(&node, "child_ram", false);
 		d.child_caps = nest_xml_attr_bool(&node, "child_caps", false);
 		d.init_ram   = nest_xml_attr_bool(&node, "init_ram", false);
