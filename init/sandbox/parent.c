@@ -63,7 +63,7 @@ enum nest_error parent_serve_upgrade(struct parent_server *p, struct nest_cap ca
 	uint64_t ram = 0, caps = 0;
 	enum nest_error err;
 
-	if (!s || s->phase != SESSION_CAP_HANDED_OUT)
+	if (!s || (s->phase != SESSION_CAP_HANDED_OUT && s->phase != SESSION_UPGRADE_REQUESTED))
 		return NEST_ERR_INVALID_CAP;
 	if (nest_args_quota(args, &ram, &caps))
 		return NEST_ERR_INVALID_ARGS;
@@ -79,10 +79,13 @@ enum nest_error parent_serve_upgrade(struct parent_server *p, struct nest_cap ca
 	}
 	if (s->route.kind == ROUTE_PARENT)
 		return parent_upgrade(&sb->env->parent, s->cap, args);
-	for (struct service *svc = sb->services; svc; svc = svc->next)
-		if (svc->server == s->route.server && strcmp(svc->name, s->service) == 0)
-			return root_upgrade(&svc->root, s->cap, args);
-	return NEST_ERR_INVALID_CAP;
+	/* the reply waits until the server has the quota, so that the client's
+	 * next call finds it there */
+	if ((err = session_upgrade(s, args)))
+		return err;
+	if (!nest_ep_defer(&sb->env->ep, &s->reply))
+		s->upgrade_reply = 1;
+	return NEST_OK;
 }
 
 enum nest_error parent_serve_close(struct parent_server *p, struct nest_cap cap)

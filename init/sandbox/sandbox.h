@@ -62,7 +62,8 @@ struct route {
 
 /* a session's life as Genode's init reports it */
 enum session_phase {
-	SESSION_CREATE_REQUESTED, SESSION_CAP_HANDED_OUT, SESSION_CLOSE_REQUESTED, SESSION_CLOSED
+	SESSION_CREATE_REQUESTED, SESSION_CAP_HANDED_OUT, SESSION_UPGRADE_REQUESTED,
+	SESSION_CLOSE_REQUESTED, SESSION_CLOSED
 };
 
 struct session {                           /* requested by a child, routed by init */
@@ -79,11 +80,12 @@ struct session {                           /* requested by a child, routed by in
 	int             env;                   /* opened by init for the child's start */
 	enum session_phase phase;              /* CLOSED: its server ended, the record
 	                                          stays for restarts */
-	/* CREATE_REQUESTED or CLOSE_REQUESTED at a child: init never waits for
+	/* CREATE_, UPGRADE_ or CLOSE_REQUESTED at a child: init never waits for
 	 * a server's root; a client's reply to a create waits for the server's */
 	struct nest_async_call *call;
 	struct nest_reply reply;
 	int             close_reply;           /* the client waits for the close */
+	int             upgrade_reply;         /* the client waits for the upgrade */
 	struct session *next;                  /* in the client's list, newest first */
 };
 
@@ -285,6 +287,9 @@ enum nest_error session_create_env(struct child *client, const char *service,
 /* 1: the server closes it asynchronously, s stays until then (its client
  * may defer its reply into s->reply, with close_reply set); 0: closed */
 int             session_close(struct session *s);
+/* tell the server of the quota the client added (already transferred);
+ * the client may defer its reply into s->reply, with upgrade_reply set */
+enum nest_error session_upgrade(struct session *s, const char *args);
 void            sessions_retry_pending(struct sandbox *sb);
 void            sessions_of_server_ended(struct child *server, int destroyed);
 void            pending_requests_drop(struct child *client);

@@ -362,9 +362,72 @@ static enum nest_error close_at_server(struct session *s)
 	return NEST_OK;
 }
 
+/* a client waiting for its upgrade goes on: the quota has moved */
+static void answer_upgrade(struct session *s)
+{
+	if (!s->upgrade_reply)
+		return;
+	parent_reply_upgrade(&s->sandbox->env->ep, &s->reply, NEST_OK);
+	s->upgrade_reply = 0;
+}
+
+static void forget_call(struct session *s)
+{
+	if (!s->call)
+		return;
+	nest_call_async_cancel(s->call);
+	free(s->call);
+	s->call = NULL;
+	if (s->phase == SESSION_UPGRADE_REQUESTED) {
+		answer_upgrade(s);
+		s->phase = SESSION_CAP_HANDED_OUT;
+	}
+}
+
+/* the server took note of an upgrade: its answer changes nothing, as in
+ * Genode, but the client learns that the server has the quota now */
+static void session_upgraded(struct nest_async_call *call)
+{
+	struct session *s = call->state;
+
+	root_upgrade_result(call);
+	free(s->call);
+	s->call  = NULL;
+	s->phase = SESSION_CAP_HANDED_OUT;
+	answer_upgrade(s);
+	state_report_trigger(s->sandbox);
+}
+
+enum nest_error session_upgrade(struct session *s, const char *args)
+{
+	struct sandbox *sb = s->sandbox;
+	struct service *svc = service_announced(sb, s->route.server, s->service);
+	enum nest_error err;
+
+	if (!svc)
+		return NEST_ERR_INVALID_CAP;
+	if (s->call)
+		forget_call(s);                   /* the newer upgrade says it all */
+	if (!(s->call = calloc(1, sizeof(*s->call))))
+		return NEST_ERR_OUT_OF_RAM;
+	s->call->done  = session_upgraded;
+	s->call->state = s;
+	if ((err = root_upgrade_async(&sb->env->ep, svc->root.cap, s->call, s->cap, args))) {
+		free(s->call);
+		s->call = NULL;
+		return err;
+	}
+	s->phase = SESSION_UPGRADE_REQUESTED;
+	state_report_trigger(sb);
+	return NEST_OK;
+}
+
 int session_close(struct session *s)
 {
 	struct sandbox *sb = s->sandbox;
+
+	if (s->phase == SESSION_UPGRADE_REQUESTED)
+		forget_call(s);
 
 	if (s->phase == SESSION_CREATE_REQUESTED) {
 		/* the server still works on it: it is closed when it answers */
@@ -423,9 +486,7 @@ void sessions_of_server_ended(struct child *server, int destroyed)
 		next = o->next;
 		if (o->route.kind != ROUTE_CHILD || o->route.server != server)
 			continue;
-		nest_call_async_cancel(o->call);
-		free(o->call);
-		o->call = NULL;
+		forget_call(o);
 		if (o->close_reply)
 			parent_reply_close(&sb->env->ep, &o->reply, NEST_OK);
 		if (o->phase == SESSION_CLOSE_REQUESTED)
@@ -440,10 +501,10 @@ void sessions_of_server_ended(struct child *server, int destroyed)
 			next = s->next;
 			if (s->route.kind != ROUTE_CHILD || s->route.server != server)
 				continue;
-			if (s->call) {                    /* it will never answer */
-				nest_call_async_cancel(s->call);
-				free(s->call);
-				s->call = NULL;
+			if (s->phase == SESSION_UPGRADE_REQUESTED)
+				forget_call(s);           /* it will never answer */
+			if (s->call) {                    /* a create it will never answer */
+				forget_call(s);
 				revert_donation(s);
 				parent_reply_session(&sb->env->ep, &s->reply, NEST_ERR_DENIED,
 				                     NEST_CAP_INVALID);

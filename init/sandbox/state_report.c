@@ -126,6 +126,7 @@ static void out_session(struct xml_out *x, const struct session *s, const struct
 	static const char *const phases[] = {
 		[SESSION_CREATE_REQUESTED] = "CREATE_REQUESTED",
 		[SESSION_CAP_HANDED_OUT]   = "CAP_HANDED_OUT",
+		[SESSION_UPGRADE_REQUESTED] = "UPGRADE_REQUESTED",
 		[SESSION_CLOSE_REQUESTED]  = "CLOSE_REQUESTED",
 		[SESSION_CLOSED]           = "CLOSED",
 	};
