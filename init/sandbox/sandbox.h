@@ -153,8 +153,10 @@ struct forwarded_session {
 	char                   label[LABEL_LEN];  /* as the server sees it */
 	struct nest_cap        cap;
 	uint64_t               ram, caps;         /* passed on to the server */
-	struct nest_async_call *create;           /* while the server creates it */
-	struct nest_reply      reply;             /* to the parent, then */
+	/* the call at the server's root that the parent's reply waits for */
+	enum session_phase     phase;             /* CREATE_, UPGRADE_, CLOSE_REQUESTED */
+	struct nest_async_call *call;
+	struct nest_reply      reply;
 	struct forwarded_session *next;
 };
 

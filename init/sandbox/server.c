@@ -17,6 +17,9 @@
  * the server ends. A request for a server that has not announced the
  * service yet waits, as its children's requests do.
  *
+ * Creates, upgrades and closes go on to the server asynchronously; the
+ * parent's reply waits for the server's, init does not.
+ *
  * The root interface is served here under its own name (ROOT_OPERATIONS):
  * the sessions are the server's objects, not init's, so the generic root of
  * nest/root.h (whose sessions are local objects) does not fit.
@@ -60,8 +63,9 @@ static void forward_created(struct nest_async_call *call)
 	struct sandbox *sb = f->sandbox;
 	enum nest_error err = root_session_result(call, &f->cap);
 
-	free(f->create);
-	f->create = NULL;
+	free(f->call);
+	f->call  = NULL;
+	f->phase = SESSION_CAP_HANDED_OUT;
 	forward_root_reply_session(&sb->env->ep, &f->reply, err, f->cap);
 	if (err)
 		forwarded_free(sb, link_of(f));
@@ -105,7 +109,7 @@ static enum nest_error forward(struct forward_root_server *root, const char *arg
 	snprintf(server_args, sizeof(server_args), "%s", args);
 	if (nest_args_set_str(server_args, sizeof(server_args), "label", label))
 		return NEST_ERR_INVALID_ARGS;
-	if (!(f = calloc(1, sizeof(*f))) || !(f->create = calloc(1, sizeof(*f->create)))) {
+	if (!(f = calloc(1, sizeof(*f))) || !(f->call = calloc(1, sizeof(*f->call)))) {
 		free(f);
 		return NEST_ERR_OUT_OF_RAM;
 	}
@@ -113,19 +117,20 @@ static enum nest_error forward(struct forward_root_server *root, const char *arg
 	f->server  = server;
 	f->ram     = ram;
 	f->caps    = caps;
-	f->create->done  = forward_created;
-	f->create->state = f;
+	f->phase = SESSION_CREATE_REQUESTED;
+	f->call->done  = forward_created;
+	f->call->state = f;
 	snprintf(f->service, sizeof(f->service), "%s", root->service);
 	snprintf(f->label, sizeof(f->label), "%s", label);
 	err = pd_transfer_quota(&sb->env->pd, server->pd.cap, ram, caps);
-	if (!err && (err = root_session_async(&sb->env->ep, svc->root.cap, f->create, server_args)))
+	if (!err && (err = root_session_async(&sb->env->ep, svc->root.cap, f->call, server_args)))
 		pd_transfer_quota(&server->pd, sb->env->pd.cap, ram, caps);
 	if (!err && deferred)
 		f->reply = *deferred;
 	else if (!err && (err = nest_ep_defer(&sb->env->ep, &f->reply)))
-		nest_call_async_cancel(f->create);      /* not inside a call: cannot be */
+		nest_call_async_cancel(f->call);      /* not inside a call: cannot be */
 	if (err) {
-		free(f->create);
+		free(f->call);
 		free(f);
 		return err;
 	}
@@ -168,35 +173,29 @@ static struct forwarded_session **find_forwarded(struct forward_root_server *roo
 	return NULL;
 }
 
-enum nest_error forward_root_serve_upgrade(struct forward_root_server *root, struct nest_cap cap,
-                                   const char *args)
+/* the parent waits for the call in flight: it is answered now (a create
+ * with a denial: its server is gone) */
+static void answer_parent(struct sandbox *sb, struct forwarded_session *f)
 {
-	struct sandbox *sb = root->sandbox;
-	struct forwarded_session **f = find_forwarded(root, cap);
-	struct service *svc;
-	uint64_t ram = 0, caps = 0;
-	enum nest_error err;
-
-	if (!f || !(svc = service_announced(sb, (*f)->server, root->service)))
-		return NEST_ERR_INVALID_CAP;
-	if (nest_args_quota(args, &ram, &caps))
-		return NEST_ERR_INVALID_ARGS;
-	if ((err = pd_transfer_quota(&sb->env->pd, (*f)->server->pd.cap, ram, caps)))
-		return err;
-	(*f)->ram  += ram;
-	(*f)->caps += caps;
-	return root_upgrade(&svc->root, (*f)->cap, args);
+	if (!f->call)
+		return;
+	nest_call_async_cancel(f->call);
+	free(f->call);
+	f->call = NULL;
+	if (f->phase == SESSION_CREATE_REQUESTED)
+		forward_root_reply_session(&sb->env->ep, &f->reply, NEST_ERR_DENIED,
+		                           NEST_CAP_INVALID);
+	else if (f->phase == SESSION_UPGRADE_REQUESTED)
+		forward_root_reply_upgrade(&sb->env->ep, &f->reply, NEST_OK);
+	else
+		forward_root_reply_close(&sb->env->ep, &f->reply, NEST_OK);
+	f->phase = SESSION_CAP_HANDED_OUT;
 }
 
 static void forwarded_free(struct sandbox *sb, struct forwarded_session **link)
 {
 	struct forwarded_session *f = *link;
-	if (f->create) {                     /* its server ends before it answered */
-		nest_call_async_cancel(f->create);
-		free(f->create);
-		forward_root_reply_session(&sb->env->ep, &f->reply, NEST_ERR_DENIED,
-		                           NEST_CAP_INVALID);
-	}
+	answer_parent(sb, f);
 	if (pd_transfer_quota(&f->server->pd, sb->env->pd.cap, f->ram, f->caps))
 		nest_log(sb->env, "Warning: %s: cannot take back %llu bytes of a forwarded \"%s\" "
 		         "session", f->server->name, (unsigned long long)f->ram, f->service);
@@ -206,17 +205,84 @@ static void forwarded_free(struct sandbox *sb, struct forwarded_session **link)
 	state_report_trigger(sb);
 }
 
+/* the server answered an upgrade or a close: so does init, to its parent */
+static void forward_done(struct nest_async_call *call)
+{
+	struct forwarded_session *f = call->state;
+	struct sandbox *sb = f->sandbox;
+
+	free(f->call);
+	f->call = NULL;
+	if (f->phase == SESSION_UPGRADE_REQUESTED) {
+		forward_root_reply_upgrade(&sb->env->ep, &f->reply, NEST_OK);
+		f->phase = SESSION_CAP_HANDED_OUT;
+		state_report_trigger(sb);
+		return;
+	}
+	forward_root_reply_close(&sb->env->ep, &f->reply, NEST_OK);
+	f->phase = SESSION_CAP_HANDED_OUT;
+	forwarded_free(sb, link_of(f));
+}
+
+/* pass an upgrade or a close on without waiting; the parent's reply is
+ * deferred until the server answered */
+static enum nest_error forward_op(struct forwarded_session *f, enum session_phase phase,
+                                  const char *args)
+{
+	struct sandbox *sb = f->sandbox;
+	struct service *svc = service_announced(sb, f->server, f->service);
+	enum nest_error err;
+
+	if (!svc)
+		return NEST_ERR_INVALID_CAP;
+	answer_parent(sb, f);                 /* an upgrade still in flight */
+	if (!(f->call = calloc(1, sizeof(*f->call))))
+		return NEST_ERR_OUT_OF_RAM;
+	f->call->done  = forward_done;
+	f->call->state = f;
+	err = phase == SESSION_UPGRADE_REQUESTED
+	    ? root_upgrade_async(&sb->env->ep, svc->root.cap, f->call, f->cap, args)
+	    : root_close_async(&sb->env->ep, svc->root.cap, f->call, f->cap);
+	if (!err && (err = nest_ep_defer(&sb->env->ep, &f->reply)))
+		nest_call_async_cancel(f->call);      /* not inside a call: cannot be */
+	if (err) {
+		free(f->call);
+		f->call = NULL;
+		return err;
+	}
+	f->phase = phase;
+	state_report_trigger(sb);
+	return NEST_OK;
+}
+
+enum nest_error forward_root_serve_upgrade(struct forward_root_server *root, struct nest_cap cap,
+                                           const char *args)
+{
+	struct sandbox *sb = root->sandbox;
+	struct forwarded_session **f = find_forwarded(root, cap);
+	uint64_t ram = 0, caps = 0;
+	enum nest_error err;
+
+	if (!f || (*f)->phase == SESSION_CREATE_REQUESTED || (*f)->phase == SESSION_CLOSE_REQUESTED)
+		return NEST_ERR_INVALID_CAP;
+	if (nest_args_quota(args, &ram, &caps))
+		return NEST_ERR_INVALID_ARGS;
+	if ((err = pd_transfer_quota(&sb->env->pd, (*f)->server->pd.cap, ram, caps)))
+		return err;
+	(*f)->ram  += ram;
+	(*f)->caps += caps;
+	return forward_op(*f, SESSION_UPGRADE_REQUESTED, args);
+}
+
 enum nest_error forward_root_serve_close(struct forward_root_server *root, struct nest_cap cap)
 {
 	struct sandbox *sb = root->sandbox;
 	struct forwarded_session **f = find_forwarded(root, cap);
-	struct service *svc;
 
-	if (!f)
+	if (!f || (*f)->phase == SESSION_CLOSE_REQUESTED)
 		return NEST_ERR_INVALID_CAP;
-	if ((svc = service_announced(sb, (*f)->server, root->service)))
-		root_close(&svc->root, (*f)->cap);
-	forwarded_free(sb, f);
+	if (forward_op(*f, SESSION_CLOSE_REQUESTED, NULL))
+		forwarded_free(sb, f);           /* no server to tell */
 	return NEST_OK;
 }
 

@@ -121,16 +121,21 @@ static void out_session_node(struct xml_out *x, const char *service, const char 
 	out(x, "</args></session>");
 }
 
+static const char *session_phase_name(enum session_phase phase)
+{
+	static const char *const names[] = {
+		[SESSION_CREATE_REQUESTED]  = "CREATE_REQUESTED",
+		[SESSION_CAP_HANDED_OUT]    = "CAP_HANDED_OUT",
+		[SESSION_UPGRADE_REQUESTED] = "UPGRADE_REQUESTED",
+		[SESSION_CLOSE_REQUESTED]   = "CLOSE_REQUESTED",
+		[SESSION_CLOSED]            = "CLOSED",
+	};
+	return names[phase];
+}
+
 static void out_session(struct xml_out *x, const struct session *s, const struct report_detail *d)
 {
-	static const char *const phases[] = {
-		[SESSION_CREATE_REQUESTED] = "CREATE_REQUESTED",
-		[SESSION_CAP_HANDED_OUT]   = "CAP_HANDED_OUT",
-		[SESSION_UPGRADE_REQUESTED] = "UPGRADE_REQUESTED",
-		[SESSION_CLOSE_REQUESTED]  = "CLOSE_REQUESTED",
-		[SESSION_CLOSED]           = "CLOSED",
-	};
-	out_session_node(x, s->service, s->route.label, phases[s->phase], s->ram, s->caps,
+	out_session_node(x, s->service, s->route.label, session_phase_name(s->phase), s->ram, s->caps,
 	                 d->session_args && s->args ? s->args : NULL);
 }
 
@@ -214,8 +219,7 @@ static void out_child(struct sandbox *sb, struct xml_out *x, struct child *c)
 				out_session(x, s, d);
 		for (struct forwarded_session *f = sb->forwarded; f; f = f->next)
 			if (f->server == c)
-				out_session_node(x, f->service, f->label,
-				                 f->create ? "CREATE_REQUESTED" : "CAP_HANDED_OUT",
+				out_session_node(x, f->service, f->label, session_phase_name(f->phase),
 				                 f->ram, f->caps, NULL);
 		out(x, "</provided>");
 	}
