@@ -59,6 +59,10 @@ bool nest_xml_sub(const struct nest_xml_node *node, const char *type,
 bool nest_xml_next_of_type(const struct nest_xml_node *node, const char *type,
                            struct nest_xml_node *next);
 
+/* the child element of type 'type' whose attribute 'attr' is 'value' */
+bool nest_xml_sub_by_attr(const struct nest_xml_node *node, const char *type, const char *attr,
+                          const char *value, struct nest_xml_node *sub);
+
 /* number of child elements, of any type if 'type' is NULL */
 unsigned nest_xml_sub_count(const struct nest_xml_node *node, const char *type);
 

@@ -65,11 +65,9 @@ static uint64_t node_quota(const struct nest_xml_node *start, const char *attr,
 	uint64_t value = fallback;
 	if (nest_xml_attr_u64(start, attr, &value))
 		return value;
-	for (int more = nest_xml_sub(start, "resource", &r); more;
-	     more = nest_xml_next_of_type(&r, "resource", &r))
-		if (nest_xml_attr_eq(&r, "name", resource) && nest_xml_attr_u64(&r, "quantum", &value))
-			return value;
-	return fallback;
+	if (nest_xml_sub_by_attr(start, "resource", "name", resource, &r))
+		nest_xml_attr_u64(&r, "quantum", &value);
+	return value;
 }
 
 void child_quota(struct sandbox *sb, const struct nest_xml_node *start,

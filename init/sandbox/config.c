@@ -152,15 +152,6 @@ void sandbox_available(struct sandbox *sb, uint64_t *ram, uint64_t *caps)
 		nest_log(sb->env, "Error: Capability preservation exceeds available capabilities");
 }
 
-static int find_start(struct sandbox *sb, const char *name, struct nest_xml_node *start)
-{
-	for (int more = nest_xml_sub(&sb->config, "start", start); more;
-	     more = nest_xml_next_of_type(start, "start", start))
-		if (nest_xml_attr_eq(start, "name", name))
-			return 1;
-	return 0;
-}
-
 /* Genode's warnings for an <affinity> that does not fit */
 static void check_affinity(struct sandbox *sb, const struct nest_xml_node *start,
                            const char *name)
@@ -233,7 +224,7 @@ static void update_children(struct sandbox *sb)
 		int gone;
 		if (c->state == CHILD_ABANDONED)
 			continue;
-		gone = !find_start(sb, c->name, &start);
+		gone = !nest_xml_sub_by_attr(&sb->config, "start", "name", c->name, &start);
 		version[0] = 0;
 		if (!gone)
 			nest_xml_attr_str(&start, "version", version, sizeof(version));

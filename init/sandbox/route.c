@@ -104,12 +104,8 @@ static enum nest_error rewrite_label(const struct nest_xml_node *target, const c
 static void deref_alias(struct sandbox *sb, char *name, size_t size)
 {
 	struct nest_xml_node alias;
-	for (int more = nest_xml_sub(&sb->config, "alias", &alias); more;
-	     more = nest_xml_next_of_type(&alias, "alias", &alias))
-		if (nest_xml_attr_eq(&alias, "name", name)) {
-			nest_xml_attr_str(&alias, "child", name, size);
-			return;
-		}
+	if (nest_xml_sub_by_attr(&sb->config, "alias", "name", name, &alias))
+		nest_xml_attr_str(&alias, "child", name, size);
 }
 
 /* NEST_OK with a route, NEST_ERR_NOT_FOUND to try the next target, or a denial */

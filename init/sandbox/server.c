@@ -37,15 +37,6 @@
 NEST_RPC_INTERFACE(forward_root, FORWARD_ROOT_INTERFACE)
 NEST_RPC_DISPATCH(forward_root, FORWARD_ROOT_INTERFACE)
 
-static int find_service_node(struct sandbox *sb, const char *name, struct nest_xml_node *node)
-{
-	for (int more = nest_xml_sub(&sb->config, "service", node); more;
-	     more = nest_xml_next_of_type(node, "service", node))
-		if (nest_xml_attr_eq(node, "name", name))
-			return 1;
-	return 0;
-}
-
 static void forwarded_free(struct sandbox *sb, struct forwarded_session **link);
 
 static struct forwarded_session **link_of(struct forwarded_session *f)
@@ -88,7 +79,7 @@ static enum nest_error forward(struct forward_root_server *root, const char *arg
 	if (strlen(args) >= ARGS_LEN || nest_args_label(args, label, sizeof(label)) ||
 	    nest_args_quota(args, &ram, &caps))
 		return NEST_ERR_INVALID_ARGS;
-	if (!find_service_node(sb, root->service, &service_node) ||
+	if (!nest_xml_sub_by_attr(&sb->config, "service", "name", root->service, &service_node) ||
 	    !nest_session_policy(&service_node, label, &policy) ||
 	    !nest_xml_sub(&policy, "child", &target) ||
 	    !nest_xml_attr_str(&target, "name", name, sizeof(name))) {

@@ -226,7 +226,7 @@ static enum nest_error establish(struct child *client, const char *service, cons
 	snprintf(s->label, sizeof(s->label), "%s", label);
 
 	if (!env && (err = donate(&client->pd, &sb->env->pd, SESSION_RECORD_RAM, 0))) {
-		free(s);
+		free_record(s);                   /* nothing paid yet: it frees the args */
 		return err;
 	}
 	s->record_ram = env ? 0 : SESSION_RECORD_RAM;

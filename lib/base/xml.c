@@ -578,6 +578,16 @@ bool nest_xml_next_of_type(const struct nest_xml_node *node, const char *type,
 	return false;
 }
 
+bool nest_xml_sub_by_attr(const struct nest_xml_node *node, const char *type, const char *attr,
+                          const char *value, struct nest_xml_node *sub)
+{
+	for (bool more = nest_xml_sub(node, type, sub); more;
+	     more = nest_xml_next_of_type(sub, type, sub))
+		if (nest_xml_attr_eq(sub, attr, value))
+			return true;
+	return false;
+}
+
 bool nest_xml_sub(const struct nest_xml_node *node, const char *type, struct nest_xml_node *sub)
 {
 	struct nest_xml_node n;

@@ -170,6 +170,25 @@ UNIT_TEST(init_config_attributes)
 	doc_free(&d);
 }
 
+UNIT_TEST(sub_by_attribute)
+{
+	struct nest_xml_node provides, n;
+	struct doc d;
+	char buf[16];
+
+	doc_parse(&d, init_config);
+	CHECK(nest_xml_sub(&d.root, "parent-provides", &provides));
+	CHECK(nest_xml_sub_by_attr(&provides, "service", "name", "ROM", &n));
+	CHECK(nest_xml_attr_str(&n, "name", buf, sizeof(buf)));
+	CHECK_EQ_STR(buf, "ROM");
+	CHECK(nest_xml_sub_by_attr(&provides, "service", "name", "LOG", &n));
+	CHECK(!nest_xml_sub_by_attr(&provides, "service", "name", "PD", &n));
+	CHECK(!nest_xml_sub_by_attr(&provides, "service", "label", "ROM", &n));
+	CHECK(!nest_xml_sub_by_attr(&d.root, "service", "name", "ROM", &n));  /* not a child */
+	CHECK(nest_xml_sub_by_attr(&d.root, "start", "name", "hello_server", &n));
+	doc_free(&d);
+}
+
 UNIT_TEST(config_content_verbatim)
 {
 	struct nest_xml_node start, config;
