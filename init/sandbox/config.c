@@ -51,7 +51,6 @@ static void retry(void *state, uint64_t count)
 {
 	(void)count;
 	sessions_retry_pending(state);
-	server_retry_pending(state);
 }
 
 void sandbox_init(struct sandbox *sb, struct nest_env *env)
@@ -270,7 +269,6 @@ void sandbox_reconcile(struct sandbox *sb)
 	for (struct child *c = sb->children; c; c = c->next)
 		child_apply_upgrade(c);
 	sessions_retry_pending(sb);
-	server_retry_pending(sb);
 }
 
 enum nest_error sandbox_apply_config(struct sandbox *sb, const char *text, size_t len)

@@ -31,28 +31,13 @@ enum nest_error parent_serve_session(struct parent_server *p, const char *servic
 {
 	struct child *child = p->child;
 	struct sandbox *sb = child->sandbox;
-	struct pending_request *r;
 	int async = 0;
 	enum nest_error err = session_create(child, service, args, NULL, cap, &async);
 
 	/* async: the reply is deferred until the server's root answered */
 	if (err != NEST_ERR_UNAVAILABLE)
 		return err;
-	if (!(r = calloc(1, sizeof(*r))))
-		return NEST_ERR_OUT_OF_RAM;
-	r->client = child;
-	snprintf(r->service, sizeof(r->service), "%s", service);
-	snprintf(r->args, sizeof(r->args), "%s", args);
-	nest_args_label(args, r->label, sizeof(r->label));
-	nest_label_prepend(r->label, sizeof(r->label), child->name, r->label);
-	if (nest_ep_defer(&sb->env->ep, &r->reply)) {
-		free(r);
-		return NEST_ERR_UNAVAILABLE;
-	}
-	r->next = sb->pending;
-	sb->pending = r;
-	state_report_trigger(sb);
-	return NEST_OK;
+	return pending_request_add(sb, child, NULL, service, args);
 }
 
 enum nest_error parent_serve_upgrade(struct parent_server *p, struct nest_cap cap,

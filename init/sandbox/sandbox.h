@@ -89,8 +89,11 @@ struct session {                           /* requested by a child, routed by in
 	struct session *next;                  /* in the client's list, newest first */
 };
 
+struct forward_root_server;
+
 struct pending_request {                   /* waits for its server to announce */
-	struct child   *client;
+	struct child   *client;                /* or NULL: */
+	struct forward_root_server *root;      /* a request of init's parent (server.c) */
 	char            service[SERVICE_LEN];
 	char            args[ARGS_LEN];
 	char            label[LABEL_LEN];      /* for the state report */
@@ -160,13 +163,6 @@ struct forwarded_session {
 	struct forwarded_session *next;
 };
 
-struct forward_request {                   /* waits for its server to announce */
-	struct forward_root_server   *root;
-	char                   args[ARGS_LEN];
-	struct nest_reply      reply;
-	struct forward_request *next;
-};
-
 struct report_detail {
 	int enabled, ids, requested, provided, session_args, child_ram, child_caps, init_ram,
 	    init_caps;
@@ -217,7 +213,6 @@ struct sandbox {
 	struct forward_root_server   *forward_roots[MAX_FORWARDED_SERVICES];
 	unsigned               forward_root_count;
 	struct forwarded_session *forwarded;
-	struct forward_request *forward_pending;
 	/* optional: told after a child exited and was released */
 	void                 (*child_exited)(void *state, const char *name, int exit_code);
 	void                  *child_exited_state;
@@ -276,6 +271,13 @@ void            config_rom_destroy(struct nest_rpc_object *object);
 /* its <config> changed: each config ROM session gets a signal */
 void            config_rom_changed(struct child *child);
 
+/* calls at a child's root, whose caller's reply waits for them (session.c) */
+struct nest_async_call *async_call_new(void (*done)(struct nest_async_call *), void *state);
+/* the reply to defer: the one given, deferred before, or, inside the
+ * caller's call, that call's, deferred now */
+enum nest_error         reply_later(struct sandbox *sb, const struct nest_reply *deferred,
+                                    struct nest_reply *reply);
+
 /* sessions (session.c) */
 /* NEST_OK with cap, or with *async set: the session is being created at
  * a child server and the client's reply (deferred, or given as deferred)
@@ -295,6 +297,11 @@ enum nest_error session_upgrade(struct session *s, const char *args);
 void            sessions_retry_pending(struct sandbox *sb);
 void            sessions_of_server_ended(struct child *server, int destroyed);
 void            pending_requests_drop(struct child *client);
+/* keep a request that waits for its server, its reply deferred: of a child
+ * (service, args) or of init's parent for a <service> (root, args) */
+enum nest_error pending_request_add(struct sandbox *sb, struct child *client,
+                                    struct forward_root_server *root, const char *service,
+                                    const char *args);
 /* the client ends: what its detached sessions gave back goes to init */
 void            sessions_detach_client(struct child *client);
 /* the service a child announced by that name, if it did */
@@ -311,7 +318,9 @@ enum nest_error state_report_generate(struct sandbox *sb, char *buffer, size_t s
 
 /* sessions of init's parent forwarded to children (server.c) */
 void            server_apply_config(struct sandbox *sb);
-void            server_retry_pending(struct sandbox *sb);
+/* a request of init's parent tried again: NEST_ERR_UNAVAILABLE while its
+ * server has not announced, else it is answered (or will be) */
+enum nest_error server_retry_request(struct pending_request *r);
 /* the server ends: what was forwarded to it is given back */
 void            server_child_released(struct child *child);
 

@@ -100,7 +100,7 @@ static enum nest_error forward(struct forward_root_server *root, const char *arg
 	snprintf(server_args, sizeof(server_args), "%s", args);
 	if (nest_args_set_str(server_args, sizeof(server_args), "label", label))
 		return NEST_ERR_INVALID_ARGS;
-	if (!(f = calloc(1, sizeof(*f))) || !(f->call = calloc(1, sizeof(*f->call)))) {
+	if (!(f = calloc(1, sizeof(*f))) || !(f->call = async_call_new(forward_created, f))) {
 		free(f);
 		return NEST_ERR_OUT_OF_RAM;
 	}
@@ -108,18 +108,14 @@ static enum nest_error forward(struct forward_root_server *root, const char *arg
 	f->server  = server;
 	f->ram     = ram;
 	f->caps    = caps;
-	f->phase = SESSION_CREATE_REQUESTED;
-	f->call->done  = forward_created;
-	f->call->state = f;
+	f->phase   = SESSION_CREATE_REQUESTED;
 	snprintf(f->service, sizeof(f->service), "%s", root->service);
 	snprintf(f->label, sizeof(f->label), "%s", label);
 	err = pd_transfer_quota(&sb->env->pd, server->pd.cap, ram, caps);
 	if (!err && (err = root_session_async(&sb->env->ep, svc->root.cap, f->call, server_args)))
 		pd_transfer_quota(&server->pd, sb->env->pd.cap, ram, caps);
-	if (!err && deferred)
-		f->reply = *deferred;
-	else if (!err && (err = nest_ep_defer(&sb->env->ep, &f->reply)))
-		nest_call_async_cancel(f->call);      /* not inside a call: cannot be */
+	if (!err && (err = reply_later(sb, deferred, &f->reply)))
+		nest_call_async_cancel(f->call);
 	if (err) {
 		free(f->call);
 		free(f);
@@ -135,24 +131,21 @@ static enum nest_error forward(struct forward_root_server *root, const char *arg
 enum nest_error forward_root_serve_session(struct forward_root_server *root, const char *args,
                                            struct nest_cap *cap)
 {
-	struct sandbox *sb = root->sandbox;
-	struct forward_request *r;
 	enum nest_error err = forward(root, args, NULL);
 
 	(void)cap;
 	if (err != NEST_ERR_UNAVAILABLE)
 		return err;
-	if (!(r = calloc(1, sizeof(*r))))
-		return NEST_ERR_OUT_OF_RAM;
-	r->root = root;
-	snprintf(r->args, sizeof(r->args), "%s", args);
-	if (nest_ep_defer(&sb->env->ep, &r->reply)) {
-		free(r);
-		return NEST_ERR_UNAVAILABLE;
-	}
-	r->next = sb->forward_pending;
-	sb->forward_pending = r;
-	return NEST_OK;
+	return pending_request_add(root->sandbox, NULL, root, root->service, args);
+}
+
+enum nest_error server_retry_request(struct pending_request *r)
+{
+	enum nest_error err = forward(r->root, r->args, &r->reply);
+	if (err && err != NEST_ERR_UNAVAILABLE)
+		forward_root_reply_session(&r->root->sandbox->env->ep, &r->reply, err,
+		                           NEST_CAP_INVALID);
+	return err;
 }
 
 static struct forwarded_session **find_forwarded(struct forward_root_server *root, struct nest_cap cap)
@@ -227,15 +220,13 @@ static enum nest_error forward_op(struct forwarded_session *f, enum session_phas
 	if (!svc)
 		return NEST_ERR_INVALID_CAP;
 	answer_parent(sb, f);                 /* an upgrade still in flight */
-	if (!(f->call = calloc(1, sizeof(*f->call))))
+	if (!(f->call = async_call_new(forward_done, f)))
 		return NEST_ERR_OUT_OF_RAM;
-	f->call->done  = forward_done;
-	f->call->state = f;
 	err = phase == SESSION_UPGRADE_REQUESTED
 	    ? root_upgrade_async(&sb->env->ep, svc->root.cap, f->call, f->cap, args)
 	    : root_close_async(&sb->env->ep, svc->root.cap, f->call, f->cap);
-	if (!err && (err = nest_ep_defer(&sb->env->ep, &f->reply)))
-		nest_call_async_cancel(f->call);      /* not inside a call: cannot be */
+	if (!err && (err = reply_later(sb, NULL, &f->reply)))
+		nest_call_async_cancel(f->call);
 	if (err) {
 		free(f->call);
 		f->call = NULL;
@@ -286,23 +277,6 @@ void server_child_released(struct child *child)
 			forwarded_free(sb, f);
 		else
 			f = &(*f)->next;
-	}
-}
-
-void server_retry_pending(struct sandbox *sb)
-{
-	struct forward_request **p = &sb->forward_pending;
-	while (*p) {
-		struct forward_request *r = *p;
-		enum nest_error err = forward(r->root, r->args, &r->reply);
-		if (err == NEST_ERR_UNAVAILABLE) {
-			p = &r->next;
-			continue;
-		}
-		*p = r->next;
-		if (err)
-			forward_root_reply_session(&sb->env->ep, &r->reply, err, NEST_CAP_INVALID);
-		free(r);
 	}
 }
 

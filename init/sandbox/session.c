@@ -46,6 +46,25 @@ static enum nest_error donate(struct nest_client *from, struct nest_client *to,
 	return pd_transfer_quota(from, to->cap, ram, caps);
 }
 
+struct nest_async_call *async_call_new(void (*done)(struct nest_async_call *), void *state)
+{
+	struct nest_async_call *call = calloc(1, sizeof(*call));
+	if (call) {
+		call->done  = done;
+		call->state = state;
+	}
+	return call;
+}
+
+enum nest_error reply_later(struct sandbox *sb, const struct nest_reply *deferred,
+                            struct nest_reply *reply)
+{
+	if (!deferred)
+		return nest_ep_defer(&sb->env->ep, reply);
+	*reply = *deferred;
+	return NEST_OK;
+}
+
 /* open the session where the route leads: init itself, its parent, or (for
  * an environment session, which the child's start waits for) a child */
 static enum nest_error open_session(struct child *client, const struct route *route,
@@ -161,15 +180,11 @@ static enum nest_error request_at_server(struct session *s, struct service *svc,
 	struct sandbox *sb = s->sandbox;
 	enum nest_error err;
 
-	if (!(s->call = calloc(1, sizeof(*s->call))))
+	if (!(s->call = async_call_new(session_created, s)))
 		return NEST_ERR_OUT_OF_RAM;
-	s->call->done  = session_created;
-	s->call->state = s;
 	err = root_session_async(&sb->env->ep, svc->root.cap, s->call, server_args);
-	if (!err && deferred)
-		s->reply = *deferred;
-	else if (!err && (err = nest_ep_defer(&sb->env->ep, &s->reply)))
-		nest_call_async_cancel(s->call);      /* not inside a call: cannot be */
+	if (!err && (err = reply_later(sb, deferred, &s->reply)))
+		nest_call_async_cancel(s->call);
 	if (err) {
 		free(s->call);
 		s->call = NULL;
@@ -348,10 +363,8 @@ static enum nest_error close_at_server(struct session *s)
 
 	if (!svc)
 		return NEST_ERR_INVALID_CAP;
-	if (!(s->call = calloc(1, sizeof(*s->call))))
+	if (!(s->call = async_call_new(session_closed, s)))
 		return NEST_ERR_OUT_OF_RAM;
-	s->call->done  = session_closed;
-	s->call->state = s;
 	if ((err = root_close_async(&sb->env->ep, svc->root.cap, s->call, s->cap))) {
 		free(s->call);
 		s->call = NULL;
@@ -408,10 +421,8 @@ enum nest_error session_upgrade(struct session *s, const char *args)
 		return NEST_ERR_INVALID_CAP;
 	if (s->call)
 		forget_call(s);                   /* the newer upgrade says it all */
-	if (!(s->call = calloc(1, sizeof(*s->call))))
+	if (!(s->call = async_call_new(session_upgraded, s)))
 		return NEST_ERR_OUT_OF_RAM;
-	s->call->done  = session_upgraded;
-	s->call->state = s;
 	if ((err = root_upgrade_async(&sb->env->ep, svc->root.cap, s->call, s->cap, args))) {
 		free(s->call);
 		s->call = NULL;
@@ -541,6 +552,32 @@ void pending_requests_drop(struct child *client)
 	}
 }
 
+enum nest_error pending_request_add(struct sandbox *sb, struct child *client,
+                                    struct forward_root_server *root, const char *service,
+                                    const char *args)
+{
+	struct pending_request *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NEST_ERR_OUT_OF_RAM;
+	r->client = client;
+	r->root   = root;
+	snprintf(r->service, sizeof(r->service), "%s", service);
+	snprintf(r->args, sizeof(r->args), "%s", args);
+	if (client) {
+		nest_args_label(args, r->label, sizeof(r->label));
+		nest_label_prepend(r->label, sizeof(r->label), client->name, r->label);
+	}
+	if (nest_ep_defer(&sb->env->ep, &r->reply)) {
+		free(r);
+		return NEST_ERR_UNAVAILABLE;
+	}
+	r->next = sb->pending;
+	sb->pending = r;
+	state_report_trigger(sb);
+	return NEST_OK;
+}
+
 void sessions_retry_pending(struct sandbox *sb)
 {
 	struct pending_request **p = &sb->pending;
@@ -548,14 +585,15 @@ void sessions_retry_pending(struct sandbox *sb)
 		struct pending_request *r = *p;
 		struct nest_cap cap = NEST_CAP_INVALID;
 		int async = 0;
-		enum nest_error err = session_create(r->client, r->service, r->args, &r->reply,
+		enum nest_error err = r->root ? server_retry_request(r)
+		                    : session_create(r->client, r->service, r->args, &r->reply,
 		                                     &cap, &async);
 		if (err == NEST_ERR_UNAVAILABLE) {
 			p = &r->next;
 			continue;
 		}
 		*p = r->next;
-		if (!async)
+		if (!r->root && !async)
 			parent_reply_session(&sb->env->ep, &r->reply, err, cap);
 		free(r);
 		state_report_trigger(sb);

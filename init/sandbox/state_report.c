@@ -202,7 +202,8 @@ static void out_child(struct sandbox *sb, struct xml_out *x, struct child *c)
 		out(x, "<provided>");
 		/* requests that wait for this server to announce */
 		for (struct pending_request *r = sb->pending; r; r = r->next) {
-			if (route_session(sb, r->client, r->service, r->label, 1, &route) ||
+			if (!r->client ||
+			    route_session(sb, r->client, r->service, r->label, 1, &route) ||
 			    route.kind != ROUTE_CHILD || route.server != c)
 				continue;
 			if (!nest_args_quota(r->args, &ram, &caps))
