@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <nest/attached_rom.h>
 #include <nest/env.h>
 #include <nest/platform.h>
 #include <nest/root.h>
@@ -82,7 +83,7 @@ struct main {
 	struct nest_signal_handler yield_handler;
 	int                yield_handled;
 
-	struct nest_client config_rom;
+	struct nest_attached_rom config_rom;
 	struct nest_signal_handler config_handler;
 	unsigned           config_count;
 	char               config_version[50];
@@ -504,20 +505,11 @@ static void run_command(struct main *m, const struct nest_xml_node *node)
 /* runs the commands of the config's current version, once per version */
 static void run_config(struct main *m)
 {
-	struct nest_cap ds = NEST_CAP_INVALID;
 	struct nest_xml_node config, node;
 	struct nest_xml_error error;
-	uint64_t size = 0;
-	void *addr = NULL;
 	char version[50] = "";
 
-	if (rom_dataspace(&m->config_rom, &ds, &size) ||
-	    nest_env_attach(m->env, ds, size, false, &addr)) {
-		nest_log(m->env, "Error: config ROM unreadable");
-		nest_env_exit(m->env, 1);
-	}
-	nest_cap_release(&ds);
-	if (nest_xml_parse(addr, size, &config, &error)) {
+	if (nest_xml_parse(m->config_rom.content, m->config_rom.size, &config, &error)) {
 		nest_log(m->env, "Error: config, line %u column %u: %s", error.line, error.column,
 		         error.message);
 		nest_env_exit(m->env, 1);
@@ -535,13 +527,12 @@ static void run_config(struct main *m)
 			node = next;
 		}
 	}
-	plat_unmap(addr, size);
 }
 
 static void handle_config(void *state, uint64_t count)
 {
 	struct main *m = state;
-	uint32_t changed = 0;
+	bool changed = false;
 	(void)count;
 
 	if (m->running) {                 /* a <sleep> of the current one serves */
@@ -551,7 +542,7 @@ static void handle_config(void *state, uint64_t count)
 	m->running = 1;
 	do {
 		m->rerun = 0;
-		if (rom_update(&m->config_rom, &changed) == NEST_OK && changed)
+		if (nest_attached_rom_update(&m->config_rom, &changed) == NEST_OK && changed)
 			run_config(m);
 	} while (m->rerun);
 	m->running = 0;
@@ -559,20 +550,20 @@ static void handle_config(void *state, uint64_t count)
 
 static void main_init(struct main *m, struct nest_env *env)
 {
-	struct nest_cap session;
-
 	m->env = env;
 
 	/* serve from now on, so that a LOG service is announced at once */
 	nest_env_ready(env);
 
-	if (nest_env_session(env, "ROM", "label=\"config\", ram_quota=4K, cap_quota=1", &session)) {
+	if (nest_attached_rom_open(&m->config_rom, env,
+	                           "label=\"config\", ram_quota=4K, cap_quota=1")) {
 		nest_log(env, "Error: no config ROM");
 		nest_env_exit(env, 1);
 	}
-	nest_client_init(&m->config_rom, session);
+	/* a version that comes after this first look is signalled */
 	if (nest_signal_handler_init(&env->ep, &m->config_handler, handle_config, m) == NEST_OK)
-		rom_sigh(&m->config_rom, nest_signal_cap(&m->config_handler));
+		rom_sigh(&m->config_rom.session, nest_signal_cap(&m->config_handler));
+	m->rerun   = 1;                   /* or came before sigh: look once more */
 	m->running = 1;
 	run_config(m);
 	m->running = 0;

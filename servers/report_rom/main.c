@@ -34,6 +34,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <nest/attached_rom.h>
 #include <nest/env.h>
 #include <nest/platform.h>
 #include <nest/root.h>
@@ -94,8 +95,7 @@ struct rom_server {                        /* a ROM session */
 
 struct main {
 	struct nest_env     *env;
-	struct nest_client   config_rom;
-	struct nest_cap      config_ds;
+	struct nest_attached_rom config_rom;
 	struct nest_xml_node config;
 	bool                 has_config;
 	bool                 verbose;
@@ -461,23 +461,14 @@ static void rom_session_destroy(void *state, struct nest_rpc_object *object)
 /* the policies; without a readable config, every ROM session is refused */
 static void read_config(struct main *m)
 {
-	struct nest_cap session;
 	struct nest_xml_error error;
-	uint64_t size = 0;
-	void *addr = NULL;
 
-	if (nest_env_session(m->env, "ROM", "label=\"config\", ram_quota=4K, cap_quota=1",
-	                     &session)) {
+	if (nest_attached_rom_open(&m->config_rom, m->env,
+	                           "label=\"config\", ram_quota=4K, cap_quota=1")) {
 		nest_log(m->env, "Warning: no config ROM, no report is readable");
 		return;
 	}
-	nest_client_init(&m->config_rom, session);
-	if (rom_dataspace(&m->config_rom, &m->config_ds, &size) ||
-	    nest_env_attach(m->env, m->config_ds, size, false, &addr)) {
-		nest_log(m->env, "Warning: config ROM unreadable, no report is readable");
-		return;
-	}
-	if (nest_xml_parse(addr, size, &m->config, &error)) {
+	if (nest_xml_parse(m->config_rom.content, m->config_rom.size, &m->config, &error)) {
 		nest_log(m->env, "Warning: config: line %u, column %u: %s; no report is readable",
 		         error.line, error.column, error.message);
 		return;

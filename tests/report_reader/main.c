@@ -1,16 +1,17 @@
 /*
  * \brief  Reads the ROM "state" from report_rom until it shows version 2
  *
- * The other half of scenarios/report_rom: it registers a signal context,
- * reads what the ROM holds, and on each signal fetches the newer version
+ * The other half of scenarios/report_rom: it reads what the ROM holds,
+ * registers a signal context, and on each signal fetches the newer version
  * with update() and dataspace(), logging every content it sees. Whether it
- * starts before or after the first report does not matter: it registers
- * for signals before it looks, so no version can slip between its look and
- * its registration. It exits 0 once it saw version 2, 1 when refused or
+ * starts before or after the first report does not matter: it looks once
+ * more after it registered, so no version can slip between its first look
+ * and its registration. It exits 0 once it saw version 2, 1 when refused or
  * after TIMEOUT_US without it. Started under a name without a policy in
  * report_rom's config, it shows the refusal.
  */
 #include <stdio.h>
+#include <nest/attached_rom.h>
 #include <nest/env.h>
 #include <nest/platform.h>
 #include <nest/xml.h>
@@ -24,11 +25,8 @@ static const uint64_t WANTED_VERSION = 2;
 
 struct main {
 	struct nest_env           *env;
-	struct nest_client         rom;
+	struct nest_attached_rom   rom;
 	struct nest_signal_handler changed;
-	struct nest_cap            ds;       /* the version mapped at addr */
-	void                      *addr;
-	uint64_t                   size;
 	bool                       done;
 };
 
@@ -38,43 +36,18 @@ static _Noreturn void fail(struct main *m, const char *what, enum nest_error err
 	nest_env_exit(m->env, 1);
 }
 
-/* map the session's current version in place of the one mapped before */
-static void fetch(struct main *m)
-{
-	struct nest_cap ds;
-	uint64_t size = 0;
-	void *addr = NULL;
-	enum nest_error err;
-
-	if ((err = rom_dataspace(&m->rom, &ds, &size)))
-		fail(m, "FAILED: dataspace", err);
-	/* the old version may be gone already: never touch it again */
-	if (m->addr)
-		plat_unmap(m->addr, m->size);
-	nest_cap_release(&m->ds);
-	m->addr = NULL;
-	m->size = 0;
-	if (!nest_cap_valid(ds))
-		return;
-	if ((err = nest_env_attach(m->env, ds, size, false, &addr)))
-		fail(m, "FAILED: attach", err);
-	m->ds   = ds;
-	m->addr = addr;
-	m->size = size;
-}
-
 static void show(struct main *m)
 {
 	struct nest_xml_node state;
 	uint64_t version = 0;
 
-	if (!m->size) {
+	if (!m->rom.content) {
 		nest_log(m->env, "report_reader: no report yet");
 		return;
 	}
 	nest_log(m->env, "report_reader: got %.*s",
-	         (int)(m->size < LOG_MAX ? m->size : LOG_MAX), (const char *)m->addr);
-	if (nest_xml_parse(m->addr, m->size, &state, NULL) == NEST_OK &&
+	         (int)(m->rom.size < LOG_MAX ? m->rom.size : LOG_MAX), m->rom.content);
+	if (nest_xml_parse(m->rom.content, m->rom.size, &state, NULL) == NEST_OK &&
 	    nest_xml_has_type(&state, "state") &&
 	    nest_xml_attr_u64(&state, "version", &version) && version == WANTED_VERSION)
 		m->done = true;
@@ -83,25 +56,22 @@ static void show(struct main *m)
 static void handle_changed(void *state, uint64_t count)
 {
 	struct main *m = state;
-	uint32_t changed = 0;
+	bool changed = false;
 	enum nest_error err;
 
 	(void)count;
-	if ((err = rom_update(&m->rom, &changed)))
+	if ((err = nest_attached_rom_update(&m->rom, &changed)))
 		fail(m, "FAILED: update", err);
-	if (!changed)
-		return;
-	fetch(m);
-	show(m);
+	if (changed)
+		show(m);
 }
 
 void component_construct(struct nest_env *env)
 {
 	static struct main main;
 	struct main *m = &main;
-	struct nest_cap session;
 	char args[96];
-	uint32_t changed = 0;
+	bool changed = false;
 	uint64_t deadline = plat_time_us() + TIMEOUT_US;
 	enum nest_error err;
 
@@ -109,17 +79,15 @@ void component_construct(struct nest_env *env)
 	snprintf(args, sizeof(args), "label=\"state\", ram_quota=%llu, cap_quota=%u",
 	         (unsigned long long)report_rom_session_ram_quota(MAX_REPORT),
 	         REPORT_ROM_SESSION_CAPS);
-	if ((err = nest_env_session(env, "ROM", args, &session)))
+	if ((err = nest_attached_rom_open(&m->rom, env, args)))
 		fail(m, "ROM \"state\" refused", err);
-	nest_client_init(&m->rom, session);
 	if ((err = nest_signal_handler_init(&env->ep, &m->changed, handle_changed, m)) ||
-	    (err = rom_sigh(&m->rom, nest_signal_cap(&m->changed))))
+	    (err = rom_sigh(&m->rom.session, nest_signal_cap(&m->changed))))
 		fail(m, "FAILED: signal handler", err);
 
 	/* a report submitted before sigh took effect is fetched here */
-	if ((err = rom_update(&m->rom, &changed)))
+	if ((err = nest_attached_rom_update(&m->rom, &changed)))
 		fail(m, "FAILED: update", err);
-	fetch(m);
 	show(m);
 
 	while (!m->done) {

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <nest/attached_rom.h>
 #include <nest/env.h>
 #include <nest/platform.h>
 #include <nest/root.h>
@@ -37,14 +38,6 @@ enum {
 	DEFAULT_SLEEP_MS = 250,
 };
 
-/* a ROM session and the version of its content mapped at addr */
-struct rom {
-	struct nest_client client;
-	struct nest_cap    ds;
-	void              *addr;
-	uint64_t           size;
-};
-
 /* a session of the LOG service offered to the nested init */
 struct log_server {
 	struct nest_rpc_object object;
@@ -60,10 +53,10 @@ struct main {
 	struct nest_client         report;          /* "init.config" */
 	char                      *report_buffer;
 	uint64_t                   report_size;
-	struct rom                 config;          /* the script */
+	struct nest_attached_rom   config;          /* the script */
 	struct nest_xml_node       script;
 	unsigned                   num_steps, curr_step;
-	struct rom                 state;           /* the nested init's state report */
+	struct nest_attached_rom   state;           /* the nested init's state report */
 	struct nest_signal_handler state_handler;
 	struct root_server         log_root;
 	bool                       expect_log;
@@ -85,33 +78,6 @@ static struct nest_cap open_session(struct main *m, const char *service, const c
 		fail(m, service, err);
 	return cap;
 }
-
-/* map the session's current version in place of the one mapped before */
-static void rom_fetch(struct main *m, struct rom *rom)
-{
-	struct nest_cap ds = NEST_CAP_INVALID;
-	uint64_t size = 0;
-	void *addr = NULL;
-	enum nest_error err;
-
-	if ((err = rom_dataspace(&rom->client, &ds, &size)))
-		fail(m, "ROM dataspace", err);
-	if (rom->addr)
-		plat_unmap(rom->addr, rom->size);
-	nest_cap_release(&rom->ds);
-	rom->addr = NULL;
-	rom->size = 0;
-	if (!nest_cap_valid(ds) || !size) {
-		nest_cap_release(&ds);
-		return;
-	}
-	if ((err = nest_env_attach(m->env, ds, size, false, &addr)))
-		fail(m, "ROM attach", err);
-	rom->ds   = ds;
-	rom->addr = addr;
-	rom->size = size;
-}
-
 
 /*
  * Matching the state report, as Genode's xml_matches
@@ -188,7 +154,8 @@ static void current_state(struct main *m, struct nest_xml_node *state)
 {
 	static const char empty[] = "<empty/>";
 
-	if (m->state.addr && nest_xml_parse(m->state.addr, m->state.size, state, NULL) == NEST_OK)
+	if (m->state.content &&
+	    nest_xml_parse(m->state.content, m->state.size, state, NULL) == NEST_OK)
 		return;
 	nest_xml_parse(empty, sizeof(empty) - 1, state, NULL);
 }
@@ -348,14 +315,12 @@ static void handle_timer(void *state, uint64_t count)
 static void handle_init_state(void *state, uint64_t count)
 {
 	struct main *m = state;
-	uint32_t changed = 0;
+	bool changed = false;
 	enum nest_error err;
 
 	(void)count;
-	if ((err = rom_update(&m->state.client, &changed)))
+	if ((err = nest_attached_rom_update(&m->state, &changed)))
 		nest_log(m->env, "Warning: state ROM not updated: %s", nest_error_name(err));
-	else
-		rom_fetch(m, &m->state);
 	execute_curr_step(m);
 }
 
@@ -445,20 +410,22 @@ static void main_init(struct main *m, struct nest_env *env)
 	                                              .destroy = log_session_destroy };
 	struct nest_xml_error error;
 	char args[96];
+	bool changed = false;
 	enum nest_error err;
 
 	m->env = env;
 
-	/* the state's signal handler is registered before the first look, so
-	 * that no report slips between */
+	/* a report that comes between the first look and sigh is fetched by
+	 * the update after it */
 	snprintf(args, sizeof(args), "label=\"state\", ram_quota=%llu, cap_quota=%u",
 	         (unsigned long long)report_rom_session_ram_quota(STATE_MAX),
 	         REPORT_ROM_SESSION_CAPS);
-	nest_client_init(&m->state.client, open_session(m, "ROM", args));
+	if ((err = nest_attached_rom_open(&m->state, env, args)))
+		fail(m, "ROM state", err);
 	if ((err = nest_signal_handler_init(&env->ep, &m->state_handler, handle_init_state, m)) ||
-	    (err = rom_sigh(&m->state.client, nest_signal_cap(&m->state_handler))))
+	    (err = rom_sigh(&m->state.session, nest_signal_cap(&m->state_handler))) ||
+	    (err = nest_attached_rom_update(&m->state, &changed)))
 		fail(m, "state signal handler", err);
-	rom_fetch(m, &m->state);
 
 	snprintf(args, sizeof(args), "ram_quota=%u, cap_quota=%u", TIMER_SESSION_RAM,
 	         TIMER_SESSION_CAPS);
@@ -469,12 +436,12 @@ static void main_init(struct main *m, struct nest_env *env)
 
 	open_report(m);
 
-	nest_client_init(&m->config.client,
-	                 open_session(m, "ROM", "label=\"config\", ram_quota=4K, cap_quota=1"));
-	rom_fetch(m, &m->config);
-	if (!m->config.addr)
+	if ((err = nest_attached_rom_open(&m->config, env,
+	                                  "label=\"config\", ram_quota=4K, cap_quota=1")))
+		fail(m, "ROM config", err);
+	if (!m->config.content)
 		fail(m, "config", NEST_ERR_NOT_FOUND);
-	if (nest_xml_parse(m->config.addr, m->config.size, &m->script, &error)) {
+	if (nest_xml_parse(m->config.content, m->config.size, &m->script, &error)) {
 		nest_log(env, "Error: config, line %u column %u: %s", error.line, error.column,
 		         error.message);
 		nest_env_exit(env, 1);
