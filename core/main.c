@@ -10,7 +10,6 @@
  * and exits with init's exit value when init ends. With --report-dir, core
  * also offers a Report service whose reports become files in DIR.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,10 +83,8 @@ int main(int argc, char **argv)
 	if (!dir)
 		return usage();
 	core.report_dir = -1;
-	if (report_dir && report_dir_open(report_dir, &core.report_dir)) {
-		core_log("%s: cannot open the report directory: %s", report_dir, strerror(errno));
-		return 2;
-	}
+	if (report_dir && report_dir_open(report_dir, &core.report_dir))
+		return 2;                 /* it said why */
 
 	core_raise_fd_limit();
 	if (boot_modules_load(dir, &core.modules, &core.module_count, error, sizeof(error))) {
@@ -105,8 +102,7 @@ int main(int argc, char **argv)
 	}
 	if (nest_ep_init(&core.ep) || core_parent_init(&core) || core_stats_init(&core, &core.stats))
 		return 3;
-	if (boot_watch_init(&core, &core.boot_watch, dir))
-		core_log("%s: not watched, its modules will not change: %s", dir, strerror(errno));
+	boot_watch_init(&core, &core.boot_watch, dir);   /* on failure it says why; core boots */
 
 	core.init_pd = pd_create(&core, "init", NULL, 0, 0);
 	if (!core.init_pd)

@@ -9,6 +9,7 @@
  * one. A file that was no module at boot stays none.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
@@ -47,8 +48,10 @@ enum nest_error boot_watch_init(struct core *core, struct boot_watch *watch, con
 	watch->dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	watch->fd     = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (watch->dir_fd < 0 || watch->fd < 0 ||
-	    inotify_add_watch(watch->fd, dir, IN_CLOSE_WRITE | IN_MOVED_TO) < 0)
+	    inotify_add_watch(watch->fd, dir, IN_CLOSE_WRITE | IN_MOVED_TO) < 0) {
+		core_log("%s: not watched, its modules will not change: %s", dir, strerror(errno));
 		return NEST_ERR_IO;
+	}
 	return nest_io_handler_init(&core->ep, &watch->handler, watch->fd, handle_events, watch);
 }
 

@@ -8,17 +8,21 @@
  * with a dot and cannot clash with the hidden files.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
-#include "core/linux/sandbox.h"
+#include "core/core.h"
 
 enum nest_error report_dir_open(const char *path, int *dir)
 {
 	int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
-	if (fd < 0)
+	if (fd < 0) {
+		core_log("%s: cannot open the report directory: %s", path, strerror(errno));
 		return NEST_ERR_IO;
+	}
 	*dir = fd;
 	return NEST_OK;
 }
