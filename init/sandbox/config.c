@@ -15,6 +15,7 @@
 #include <string.h>
 #include <nest/session/parent.h>
 #include <nest/session/pd.h>
+#include <nest/session/timer.h>
 #include "init/sandbox/sandbox.h"
 
 /* what init keeps for itself unless <resource name="RAM|CAP" preserve> says
@@ -51,6 +52,23 @@ static void retry(void *state, uint64_t count)
 {
 	(void)count;
 	sessions_retry_pending(state);
+}
+
+enum nest_error sandbox_timer(struct sandbox *sb, struct nest_client *timer,
+                              struct nest_signal_handler *handler)
+{
+	struct nest_cap session;
+	char args[ARGS_LEN];
+	enum nest_error err;
+
+	if (nest_cap_valid(timer->cap))
+		return NEST_OK;
+	snprintf(args, sizeof(args), "label=\"\", ram_quota=%u, cap_quota=%u",
+	         TIMER_SESSION_RAM, TIMER_SESSION_CAPS);
+	if ((err = nest_env_session(sb->env, "Timer", args, &session)))
+		return err;
+	nest_client_init(timer, session);
+	return timer_sigh(timer, nest_signal_cap(handler));
 }
 
 void sandbox_init(struct sandbox *sb, struct nest_env *env)

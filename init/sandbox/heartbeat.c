@@ -65,9 +65,7 @@ void heartbeat_apply_config(struct sandbox *sb)
 {
 	struct heartbeat *hb = &sb->heartbeat;
 	struct nest_xml_node node;
-	struct nest_cap session;
 	uint64_t rate_ms = DEFAULT_RATE_MS;
-	char args[ARGS_LEN];
 
 	if (!nest_xml_sub(&sb->config, "heartbeat", &node)) {
 		if (nest_cap_valid(hb->timer.cap))
@@ -76,18 +74,12 @@ void heartbeat_apply_config(struct sandbox *sb)
 		return;
 	}
 	nest_xml_attr_u64(&node, "rate_ms", &rate_ms);
-	if (!nest_cap_valid(hb->timer.cap)) {
-		if (hb->timer_failed)
-			return;
-		snprintf(args, sizeof(args), "label=\"\", ram_quota=%u, cap_quota=%u",
-		         TIMER_SESSION_RAM, TIMER_SESSION_CAPS);
-		if (nest_env_session(sb->env, "Timer", args, &session)) {
-			nest_log(sb->env, "Warning: no heartbeat monitoring: Timer session denied");
-			hb->timer_failed = 1;
-			return;
-		}
-		nest_client_init(&hb->timer, session);
-		timer_sigh(&hb->timer, nest_signal_cap(&hb->handler));
+	if (hb->timer_failed)
+		return;
+	if (sandbox_timer(sb, &hb->timer, &hb->handler)) {
+		nest_log(sb->env, "Warning: no heartbeat monitoring: Timer session denied");
+		hb->timer_failed = 1;
+		return;
 	}
 	if (rate_ms != hb->rate_ms) {
 		hb->rate_ms = rate_ms;

@@ -178,7 +178,7 @@ struct state_reporter {
 	uint64_t                   buffer_size;
 	struct nest_client         timer;      /* rate limit and periodic refresh */
 	struct nest_signal_handler timer_handler, immediate;
-	int                        scheduled, periodic, timer_failed;
+	int                        scheduled, timer_failed;
 	char                      *last;       /* the last report, to skip repeats */
 };
 
@@ -224,6 +224,10 @@ void sandbox_init(struct sandbox *sb, struct nest_env *env);
  * case the last good config stays in force */
 enum nest_error sandbox_apply_config(struct sandbox *sb, const char *text, size_t len);
 
+/* a Timer session at init's parent that signals handler, opened once */
+enum nest_error sandbox_timer(struct sandbox *sb, struct nest_client *timer,
+                              struct nest_signal_handler *handler);
+
 /* restarts the children marked so (and, in cascade, their clients), starts
  * those of the config that do not run, and deals their quota out */
 void            sandbox_reconcile(struct sandbox *sb);
@@ -248,7 +252,6 @@ void            child_apply_downgrade(struct child *child);
 void            child_apply_upgrade(struct child *child);
 struct child   *child_by_name(struct sandbox *sb, const char *name);
 int             child_provides(const struct child *child, const char *service);
-int             child_alive(const struct child *child);
 
 /* the parent interface of a child (parent.c) */
 enum nest_error parent_server_manage(struct child *child);

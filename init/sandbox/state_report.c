@@ -379,24 +379,6 @@ static enum nest_error open_report(struct sandbox *sb)
 	return NEST_OK;
 }
 
-static void open_timer(struct sandbox *sb)
-{
-	struct state_reporter *r = &sb->reporter;
-	struct nest_cap session;
-	char args[ARGS_LEN];
-
-	if (nest_cap_valid(r->timer.cap) || r->timer_failed)
-		return;
-	snprintf(args, sizeof(args), "label=\"\", ram_quota=%u, cap_quota=%u",
-	         TIMER_SESSION_RAM, TIMER_SESSION_CAPS);
-	if (nest_env_session(sb->env, "Timer", args, &session)) {
-		r->timer_failed = 1;               /* then every change is published at once */
-		return;
-	}
-	nest_client_init(&r->timer, session);
-	timer_sigh(&r->timer, nest_signal_cap(&r->timer_handler));
-}
-
 void state_report_apply_config(struct sandbox *sb)
 {
 	struct state_reporter *r = &sb->reporter;
@@ -434,7 +416,9 @@ void state_report_apply_config(struct sandbox *sb)
 		close_report(sb);
 		return;
 	}
-	if (d.delay_ms)
-		open_timer(sb);
+	/* without a timer, every change is published at once */
+	if (d.delay_ms && !r->timer_failed &&
+	    sandbox_timer(sb, &r->timer, &r->timer_handler) != NEST_OK)
+		r->timer_failed = 1;
 	state_report_trigger(sb);
 }
