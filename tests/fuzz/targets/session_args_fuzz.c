@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <nest/session_args.h>
+#include "tests/fuzz/targets/reference_number.h"
 
 static const char arrow[] = " -> ";
 
@@ -80,52 +81,6 @@ static bool key_is_valid(const char *key)
 			return false;
 	}
 	return true;
-}
-
-/*
- * The header's number syntax, written independently of the parser: decimal
- * or 0x hex, optionally K, M or G (either case). 1 if valid, 0 if malformed,
- * -1 if it overflows 64 bits.
- */
-static int reference_number(const char *s, uint64_t *value)
-{
-	uint64_t v = 0, base = 10, unit = 1;
-	const char *digits;
-	bool overflow = false;
-
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && s[2]) {
-		base = 16;
-		s += 2;
-	}
-	for (digits = s; *s; s++) {
-		uint64_t d;
-
-		if (*s >= '0' && *s <= '9')
-			d = (uint64_t)(*s - '0');
-		else if (base == 16 && *s >= 'a' && *s <= 'f')
-			d = (uint64_t)(*s - 'a' + 10);
-		else if (base == 16 && *s >= 'A' && *s <= 'F')
-			d = (uint64_t)(*s - 'A' + 10);
-		else
-			break;
-		overflow |= v > (UINT64_MAX - d) / base;
-		v = v * base + d;
-	}
-	if (s == digits)
-		return 0;
-	if (*s == 'k' || *s == 'K')
-		unit = 1ULL << 10;
-	else if (*s == 'm' || *s == 'M')
-		unit = 1ULL << 20;
-	else if (*s == 'g' || *s == 'G')
-		unit = 1ULL << 30;
-	s += unit != 1;
-	if (*s)
-		return 0;
-	if (overflow || v > UINT64_MAX / unit)
-		return -1;
-	*value = v * unit;
-	return 1;
 }
 
 /* 'args' and 'key' as str() sees them, into 'buf' (of in->size bytes) */

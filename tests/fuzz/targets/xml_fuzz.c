@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <nest/xml.h>
+#include "tests/fuzz/targets/reference_number.h"
 
 /* the parser's buffer for a number (nest_xml_attr_u64) holds 31 characters */
 enum { NUMBER_CHARS_MAX = 31, TYPE_CHECKS_MAX = 16, RAW_DEPTH_MAX = 8 };
@@ -97,49 +98,6 @@ static bool no_markup(const char *p, const char *end, bool space_only, bool decl
 	return true;
 }
 
-/*
- * The header's number syntax, written independently of the parser: decimal
- * or 0x hex, optionally K, M or G (either case), no overflow of 64 bits.
- */
-static bool reference_number(const char *s, uint64_t *value)
-{
-	uint64_t v = 0, base = 10, unit = 1;
-	const char *digits;
-
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	}
-	for (digits = s; *s; s++) {
-		uint64_t d;
-
-		if (*s >= '0' && *s <= '9')
-			d = (uint64_t)(*s - '0');
-		else if (base == 16 && *s >= 'a' && *s <= 'f')
-			d = (uint64_t)(*s - 'a' + 10);
-		else if (base == 16 && *s >= 'A' && *s <= 'F')
-			d = (uint64_t)(*s - 'A' + 10);
-		else
-			break;
-		if (v > (UINT64_MAX - d) / base)
-			return false;
-		v = v * base + d;
-	}
-	if (s == digits)
-		return false;
-	if (*s == 'k' || *s == 'K')
-		unit = 1ULL << 10;
-	else if (*s == 'm' || *s == 'M')
-		unit = 1ULL << 20;
-	else if (*s == 'g' || *s == 'G')
-		unit = 1ULL << 30;
-	s += unit != 1;
-	if (*s || v > UINT64_MAX / unit)
-		return false;
-	*value = v * unit;
-	return true;
-}
-
 static int bool_word(const char *s)
 {
 	static const char *const yes[] = { "yes", "true", "on", "1" };
@@ -191,7 +149,7 @@ static void check_attr(struct walk *w, const struct nest_xml_node *node, unsigne
 
 	/* numbers; a value longer than the parser's buffer is refused even
 	 * where the syntax allows it (leading zeros) */
-	is_number = reference_number(w->value, &expected);
+	is_number = reference_number(w->value, &expected) == 1;
 	if (nest_xml_attr_u64(node, w->name, &number)) {
 		CHECK(is_number);
 		CHECK(number == expected);
