@@ -51,12 +51,15 @@ static inline void unit_register(struct unit_case *c)
 	       #a, #b, unit_a ? unit_a : "(null)", unit_b ? unit_b : "(null)"); \
 	*unit_failed = 1; } } while (0)
 
+/* with an argument, only the cases whose name contains it run */
 #define UNIT_MAIN() \
-	int main(void) { \
+	int main(int argc, char **argv) { \
 		int any_failed = 0; \
 		setvbuf(stdout, NULL, _IONBF, 0); \
 		for (struct unit_case *c = unit_registry.first; c; c = c->next) { \
 			int failed = 0; \
+			if (argc > 1 && !strstr(c->name, argv[1])) \
+				continue; \
 			c->fn(&failed); \
 			printf("%s %s\n", failed ? "FAIL" : "PASS", c->name); \
 			any_failed |= failed; \

@@ -3,10 +3,12 @@
  *
  * Installed by core in the new process before exec, so the sandbox never
  * depends on the component's cooperation. It allows only what the component
- * runtime needs: messages over the descriptors it holds, its wait set and
- * signal counters, shared mappings of dataspaces, time, and leaving. No
- * open, socket (other than AF_UNIX pairs), connect, kill, ptrace, fork or
- * memfd. clone only makes threads of the process itself; clone3, whose
+ * runtime needs: messages over the descriptors it holds, its wait set,
+ * shared mappings of dataspaces, time, and leaving. No open, socket (other
+ * than AF_UNIX pairs), connect, kill, ptrace, fork or memfd. Nothing that
+ * changes a socket for its other holders: no shutdown (which would revoke a
+ * shared capability for everyone), no socket options but a receive
+ * timeout, no changing of file status flags. clone only makes threads of the process itself; clone3, whose
  * flags the filter cannot see, answers ENOSYS so that libc falls back to
  * clone. execveat is allowed once: for the binary at STARTUP_BINARY, a
  * descriptor number that cannot exist after exec. Anonymous shared memory is
@@ -74,10 +76,11 @@ static void allow_if(struct filter *f, unsigned nr, unsigned offset, unsigned ma
 	emit(f, (struct sock_filter)RET(DENY));
 }
 
-/* allow fcntl only for descriptor flags and duplication */
+/* allow fcntl only for descriptor flags and duplication: the file status
+ * flags (O_NONBLOCK) of a socket are shared by every holder of it */
 static void allow_fcntl(struct filter *f)
 {
-	static const unsigned cmds[] = { F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL };
+	static const unsigned cmds[] = { F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL };
 	unsigned n = sizeof(cmds) / sizeof(cmds[0]);
 	rule(f, SYS_fcntl, 3 + n);
 	load(f, ARG_LO(1));
@@ -85,6 +88,20 @@ static void allow_fcntl(struct filter *f)
 		emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, cmds[i], n - i, 0));
 	emit(f, (struct sock_filter)RET(DENY));
 	emit(f, (struct sock_filter)RET(ALLOW));
+}
+
+/* the one socket option a component sets: a receive timeout for its own
+ * calls. Every other option (buffer sizes above all) would change the socket
+ * for every holder of a shared capability end. */
+static void allow_setsockopt_timeout(struct filter *f)
+{
+	rule(f, SYS_setsockopt, 6);
+	load(f, ARG_LO(1));
+	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SOL_SOCKET, 0, 3));
+	load(f, ARG_LO(2));
+	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SO_RCVTIMEO, 0, 1));
+	emit(f, (struct sock_filter)RET(ALLOW));
+	emit(f, (struct sock_filter)RET(DENY));
 }
 
 static void allow_execveat_of_binary(struct filter *f)
@@ -142,9 +159,9 @@ int sandbox_install_filter(int self_pid)
 		SYS_sendmsg, SYS_recvmsg, SYS_epoll_wait, SYS_read, SYS_write, SYS_close, SYS_fstat, SYS_newfstatat, SYS_lseek,
 		SYS_mprotect, SYS_munmap, SYS_brk, SYS_madvise,
 		SYS_rt_sigaction, SYS_rt_sigprocmask, SYS_rt_sigreturn, SYS_sigaltstack,
-		SYS_sendto, SYS_recvfrom, SYS_shutdown,
+		SYS_sendto, SYS_recvfrom, SYS_recvmmsg,
 		SYS_epoll_create1, SYS_epoll_ctl, SYS_epoll_pwait, SYS_epoll_pwait2,
-		SYS_eventfd2, SYS_ppoll, SYS_poll,
+		SYS_ppoll, SYS_poll,
 		SYS_clock_gettime, SYS_clock_nanosleep, SYS_nanosleep, SYS_gettimeofday,
 		SYS_getpid, SYS_gettid, SYS_getppid, SYS_getuid, SYS_getgid, SYS_geteuid, SYS_getegid,
 		SYS_exit, SYS_exit_group, SYS_arch_prctl, SYS_set_tid_address,
@@ -169,7 +186,7 @@ int sandbox_install_filter(int self_pid)
 	allow_thread_clone(&f);
 	allow_execveat_of_binary(&f);
 	allow_if(&f, SYS_socketpair, ARG_LO(0), 0xffffffff, AF_UNIX);
-	allow_if(&f, SYS_setsockopt, ARG_LO(2), 0xffffffff, SO_RCVTIMEO);   /* call timeouts */
+	allow_setsockopt_timeout(&f);
 	allow_if(&f, SYS_tgkill, ARG_LO(0), 0xffffffff, (unsigned)self_pid);
 	emit(&f, (struct sock_filter)RET(DENY));
 

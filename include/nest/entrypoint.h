@@ -36,7 +36,8 @@ struct nest_rpc_object {
 struct nest_signal_handler {
 	struct nest_wait_source source;
 	struct nest_entrypoint *ep;
-	int                     context;
+	int                     context;        /* the receiving end */
+	int                     sender;         /* the end handed out: nest_signal_cap */
 	void                  (*handle)(void *state, uint64_t count);
 	void                   *state;
 	struct nest_signal_handler *next;
@@ -107,7 +108,7 @@ enum nest_error nest_signal_handler_init(struct nest_entrypoint *ep,
 void nest_signal_handler_fini(struct nest_signal_handler *h);
 static inline struct nest_cap nest_signal_cap(const struct nest_signal_handler *h)
 {
-	return nest_cap_from_handle(h->context);
+	return nest_cap_from_handle(h->sender);
 }
 
 /* send count signals to a context; never blocks */
@@ -123,8 +124,10 @@ enum nest_error nest_signal_submit(struct nest_cap context, uint64_t count);
 struct nest_async_call {
 	struct nest_io_handler  io;
 	struct nest_entrypoint *ep;
+	struct nest_cap         cap;            /* a copy, for binding anew */
 	int                     channel;
 	unsigned                reply_caps;
+	unsigned                rebinds;
 	enum nest_error         status;
 	void                  (*done)(struct nest_async_call *call);
 	void                   *state;

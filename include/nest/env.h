@@ -32,7 +32,7 @@ struct nest_env {
 	struct nest_signal_handler heartbeat;
 	/* the parent's answer to a resource request: a context and a wait set
 	 * of its own, so that waiting for it dispatches nothing else */
-	int                    resource_avail, resource_waitset;
+	int                    resource_avail, resource_avail_sender, resource_waitset;
 };
 
 /* defined by every component */

@@ -23,6 +23,7 @@ enum nest_error {
 	NEST_ERR_EXISTS,           /* object or name is already present */
 	NEST_ERR_SYNTAX,           /* malformed text (XML, session arguments) */
 	NEST_ERR_IO,               /* the host refused an operation */
+	NEST_ERR_WRONG_INTERFACE,  /* the capability names an object of another interface */
 	NEST_ERR_COUNT
 };
 

@@ -1,28 +1,47 @@
 /*
- * \brief  A small lock for state a component's threads share (heap, LOG)
+ * \brief  A lock for state a component's threads share (heap, RPC clients)
  *
- * Contention is rare in components (one entrypoint, few threads), so a
- * test-and-set lock that yields the CPU while it waits is enough.
+ * Uncontended, taking and releasing cost one atomic operation each; a
+ * thread that finds the lock held sleeps in the kernel until it is
+ * released, so a client held across a long RPC costs its waiters no CPU.
+ * The three states (free, held, held with sleepers) are Drepper's
+ * ("Futexes Are Tricky").
  */
 #ifndef NEST_LOCK_H
 #define NEST_LOCK_H
 
 #include <stdatomic.h>
+#include <stdint.h>
 #include <nest/platform.h>
 
-struct nest_lock { atomic_flag held; };
+enum { NEST_LOCK_FREE, NEST_LOCK_HELD, NEST_LOCK_CONTENDED };
 
-#define NEST_LOCK_INIT { ATOMIC_FLAG_INIT }
+struct nest_lock { _Atomic uint32_t state; };
+
+#define NEST_LOCK_INIT { NEST_LOCK_FREE }
 
 static inline void nest_lock_acquire(struct nest_lock *lock)
 {
-	while (atomic_flag_test_and_set_explicit(&lock->held, memory_order_acquire))
-		plat_yield();
+	uint32_t state = NEST_LOCK_FREE;
+
+	if (atomic_compare_exchange_strong_explicit(&lock->state, &state, NEST_LOCK_HELD,
+	                                            memory_order_acquire, memory_order_relaxed))
+		return;
+	if (state != NEST_LOCK_CONTENDED)
+		state = atomic_exchange_explicit(&lock->state, NEST_LOCK_CONTENDED,
+		                                 memory_order_acquire);
+	while (state != NEST_LOCK_FREE) {
+		plat_wait_on(&lock->state, NEST_LOCK_CONTENDED);
+		state = atomic_exchange_explicit(&lock->state, NEST_LOCK_CONTENDED,
+		                                 memory_order_acquire);
+	}
 }
 
 static inline void nest_lock_release(struct nest_lock *lock)
 {
-	atomic_flag_clear_explicit(&lock->held, memory_order_release);
+	if (atomic_exchange_explicit(&lock->state, NEST_LOCK_FREE, memory_order_release) ==
+	    NEST_LOCK_CONTENDED)
+		plat_wake(&lock->state, 1);
 }
 
 #endif

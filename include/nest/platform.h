@@ -18,6 +18,10 @@
 enum nest_error plat_channel_pair(int *a, int *b);
 enum nest_error plat_send(int channel, const void *buf, size_t len,
                           const int *handles, unsigned handle_count);
+/* never waits, whatever the peer does: NEST_ERR_UNAVAILABLE if the message
+ * does not fit now. Servers send with it to channels that clients made. */
+enum nest_error plat_send_nonblocking(int channel, const void *buf, size_t len,
+                                      const int *handles, unsigned handle_count);
 /* blocking receive; NEST_ERR_INVALID_CAP when the peer is gone, and
  * NEST_ERR_MSG_TOO_LARGE (message dropped) when it exceeds size or max_handles */
 enum nest_error plat_recv(int channel, void *buf, size_t size, size_t *len,
@@ -46,17 +50,27 @@ enum nest_error plat_waitset_wait(int waitset, void **tags, unsigned max,
 enum nest_error plat_waitset_wait_us(int waitset, void **tags, unsigned max,
                                      int64_t timeout_us, unsigned *count);
 
-/* signal contexts: a counter that wakes its owner's wait set */
-enum nest_error plat_signal_create(int *context);
-enum nest_error plat_signal_submit(int context, uint64_t count);
-/* takes the pending count (0 if none) and resets it */
-enum nest_error plat_signal_take(int context, uint64_t *count);
+/* signal contexts: the receiver's end wakes its owner's wait set; the
+ * sender's end is the capability handed out, and lets its holders submit
+ * and nothing else (they can neither take nor block the receiver's count) */
+enum nest_error plat_signal_create(int *receiver, int *sender);
+/* never waits; a context that holds many pending submits already takes no
+ * more counts, but its receiver is woken anyway */
+enum nest_error plat_signal_submit(int sender, uint64_t count);
+/* takes the pending count (0 if none); a bounded amount of work however
+ * many submits arrived, the rest is taken at the next call */
+enum nest_error plat_signal_take(int receiver, uint64_t *count);
 
 /* memory: dataspaces are mapped shared; size is a multiple of the page size */
 enum nest_error plat_map(int dataspace, size_t size, size_t offset, bool writable,
                          bool executable, void **addr);
 void            plat_unmap(void *addr, size_t size);
 size_t          plat_page_size(void);
+
+/* threads of one component: sleep while *word equals expected (or until
+ * woken), and wake up to count sleepers on word */
+void            plat_wait_on(_Atomic uint32_t *word, uint32_t expected);
+void            plat_wake(_Atomic uint32_t *word, unsigned count);
 
 /* time and leaving */
 uint64_t        plat_time_us(void);

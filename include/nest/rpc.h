@@ -15,6 +15,14 @@
  * NEST_RPC_DISPATCH(hello, HELLO_INTERFACE), placed in one .c file each,
  * define the stubs and the dispatch. Nothing is written twice by hand.
  *
+ * A request's first word names its interface (a hash of the interface's
+ * name, bits 8..31) and its operation (bits 0..7), and the dispatch refuses
+ * a request of another interface with NEST_ERR_WRONG_INTERFACE: a stub of
+ * one interface invoked on a capability of another does nothing there. A
+ * program may serve one interface with several server types: the server
+ * type's operations are declared under its own prefix (as ROOT_OPERATIONS
+ * allows) and dispatched with NEST_RPC_DISPATCH_AS(type, iface, LIST).
+ *
  * Argument kinds: i32 u32 i64 u64 str (IN only) cap bytes. A cap passed IN
  * is lent by the caller; a cap received (OUT at the client, IN at the server
  * during the handler) belongs to the receiver: the server's IN caps are
@@ -24,13 +32,15 @@
 #ifndef NEST_RPC_H
 #define NEST_RPC_H
 
+#include <nest/lock.h>
 #include <nest/msg.h>
 
 /* client side of a capability: the capability and a private call channel */
 struct nest_client {
-	struct nest_cap cap;
-	int             channel;     /* bound lazily on the first call */
-	unsigned        timeout_ms;  /* 0: wait for the reply as long as it takes */
+	struct nest_cap  cap;
+	int              channel;     /* bound lazily on the first call */
+	unsigned         timeout_ms;  /* 0: wait for the reply as long as it takes */
+	struct nest_lock lock;        /* threads sharing the client call one at a time */
 };
 
 /* takes ownership of cap */
@@ -51,6 +61,27 @@ enum nest_error nest_client_call(struct nest_client *client, struct nest_msg *ms
                                  unsigned reply_caps);
 
 typedef enum nest_error (*nest_dispatch_fn)(void *state, struct nest_msg *msg);
+
+/* the interface part of a request's first word (FNV-1a of the name) */
+static inline uint32_t nest_rpc_interface_id(const char *name)
+{
+	uint32_t hash = 2166136261u;
+	for (; *name; name++)
+		hash = (hash ^ (unsigned char)*name) * 16777619u;
+	return (hash ^ (hash >> 24)) & 0xffffff;
+}
+
+#define NEST_RPC_WORD(iface, op) ((nest_rpc_interface_id(#iface) << 8) | (uint32_t)(op))
+
+static inline uint32_t nest_rpc_opcode(const struct nest_msg *msg)
+{
+	return nest_msg_word(msg) & 0xff;
+}
+
+static inline int nest_rpc_is_interface(const struct nest_msg *msg, const char *name)
+{
+	return nest_msg_word(msg) >> 8 == nest_rpc_interface_id(name);
+}
 
 struct nest_entrypoint;
 struct nest_channel;
@@ -148,7 +179,7 @@ struct nest_entrypoint;
 	{ \
 		struct nest_msg msg; \
 		enum nest_error err; \
-		nest_msg_start(&msg, iface##_op_##name); \
+		nest_msg_start(&msg, NEST_RPC_WORD(iface, iface##_op_##name)); \
 		P(NEST_RPC_PUT_IN, NEST_RPC_NOTHING) \
 		if (msg.error) return msg.error; \
 		err = nest_client_call(client, &msg, 0 P(NEST_RPC_NOTHING, NEST_RPC_COUNT_CAPS)); \
@@ -180,7 +211,7 @@ enum nest_error  nest_async_call_status(const struct nest_async_call *call);
 	                                       P(NEST_RPC_PARAM_IN, NEST_RPC_NOTHING)) \
 	{ \
 		struct nest_msg *msg = nest_async_call_msg(call); \
-		nest_msg_start(msg, iface##_op_##name); \
+		nest_msg_start(msg, NEST_RPC_WORD(iface, iface##_op_##name)); \
 		P(NEST_RPC_MSG_PUT_IN, NEST_RPC_NOTHING) \
 		return nest_call_async(ep, cap, call, 0 P(NEST_RPC_NOTHING, NEST_RPC_COUNT_CAPS)); \
 	} \
@@ -235,16 +266,22 @@ enum nest_error  nest_async_call_status(const struct nest_async_call *call);
 		return msg->error; \
 	}
 
-#define NEST_RPC_DISPATCH(iface, LIST) \
+#define NEST_RPC_DISPATCH(iface, LIST) NEST_RPC_DISPATCH_AS(iface, iface, LIST)
+
+#define NEST_RPC_DISPATCH_AS(type, iface, LIST) \
 	LIST(NEST_RPC_REPLY_DEF) \
-	enum nest_error iface##_dispatch(void *object, struct nest_msg *msg) \
+	enum nest_error type##_dispatch(void *object, struct nest_msg *msg) \
 	{ \
-		struct iface##_server *server = object; \
-		switch (nest_msg_word(msg)) { \
-		LIST(NEST_RPC_DISPATCH_CASE) \
+		struct type##_server *server = object; \
+		enum nest_error refusal = NEST_ERR_WRONG_INTERFACE; \
+		if (nest_rpc_is_interface(msg, #iface)) { \
+			refusal = NEST_ERR_INVALID_ARGS; \
+			switch (nest_rpc_opcode(msg)) { \
+			LIST(NEST_RPC_DISPATCH_CASE) \
+			} \
 		} \
 		nest_msg_release_caps(msg); \
-		nest_msg_start(msg, NEST_ERR_INVALID_ARGS); \
+		nest_msg_start(msg, refusal); \
 		return NEST_OK; \
 	}
 

@@ -35,7 +35,7 @@
 
 #define FORWARD_ROOT_INTERFACE(RPC) ROOT_OPERATIONS(RPC, forward_root)
 NEST_RPC_INTERFACE(forward_root, FORWARD_ROOT_INTERFACE)
-NEST_RPC_DISPATCH(forward_root, FORWARD_ROOT_INTERFACE)
+NEST_RPC_DISPATCH_AS(forward_root, root, FORWARD_ROOT_INTERFACE)
 
 static void forwarded_free(struct sandbox *sb, struct forwarded_session **link);
 

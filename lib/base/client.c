@@ -6,16 +6,24 @@
  * then travel over the private channel without passing descriptors, which
  * keeps a null call as cheap as a raw socket ping-pong. The server closes the
  * channel when the object is revoked or dies; the next call then fails.
+ * A client may be shared by threads: its lock keeps one call at a time on
+ * the channel, so no thread takes another's reply.
  */
+#include <string.h>
 #include <nest/entrypoint.h>
 #include <nest/platform.h>
 #include "rpc_wire.h"
+
+/* internal status of receive_reply: the server evicted the channel without
+ * serving the request, which is still in the message */
+#define EVICTED NEST_ERR_COUNT
 
 void nest_client_init(struct nest_client *client, struct nest_cap cap)
 {
 	client->cap        = cap;
 	client->channel    = -1;
 	client->timeout_ms = 0;
+	atomic_init(&client->lock.state, NEST_LOCK_FREE);
 }
 
 void nest_client_timeout(struct nest_client *client, unsigned timeout_ms)
@@ -32,8 +40,10 @@ void nest_client_fini(struct nest_client *client)
 	nest_cap_release(&client->cap);
 }
 
-/* a fresh channel to the object of cap: one end goes through cap */
-static enum nest_error open_channel(struct nest_cap cap, int *channel)
+/* a fresh channel to the object of cap: one end goes through cap. The
+ * capability end is shared by every holder; a caller that must not wait for
+ * the server to take its bind (wait false) gets NEST_ERR_UNAVAILABLE. */
+static enum nest_error open_channel(struct nest_cap cap, bool wait, int *channel)
 {
 	uint32_t word = NEST_WIRE_BIND;
 	int theirs;
@@ -44,7 +54,8 @@ static enum nest_error open_channel(struct nest_cap cap, int *channel)
 	err = plat_channel_pair(channel, &theirs);
 	if (err)
 		return err;
-	err = plat_send(nest_cap_handle(cap), &word, sizeof(word), &theirs, 1);
+	err = wait ? plat_send(nest_cap_handle(cap), &word, sizeof(word), &theirs, 1)
+	           : plat_send_nonblocking(nest_cap_handle(cap), &word, sizeof(word), &theirs, 1);
 	plat_close(theirs);
 	if (err)
 		plat_close(*channel);
@@ -54,7 +65,7 @@ static enum nest_error open_channel(struct nest_cap cap, int *channel)
 static enum nest_error bind_channel(struct nest_client *client)
 {
 	int channel;
-	enum nest_error err = open_channel(client->cap, &channel);
+	enum nest_error err = open_channel(client->cap, client->timeout_ms == 0, &channel);
 	if (err)
 		return err;
 	client->channel = channel;
@@ -63,19 +74,29 @@ static enum nest_error bind_channel(struct nest_client *client)
 	return NEST_OK;
 }
 
+static void async_reply(void *state);
+
+static void drop_channel(int *channel)
+{
+	plat_close(*channel);
+	*channel = -1;
+}
+
 static enum nest_error send_request(int channel, struct nest_msg *msg)
 {
 	int handles[NEST_MSG_MAX_CAPS];
 	for (unsigned i = 0; i < msg->cap_count; i++)
 		handles[i] = nest_cap_handle(msg->caps[i]);
-	return plat_send(channel, msg->data, msg->len, handles, msg->cap_count);
+	return plat_send_nonblocking(channel, msg->data, msg->len, handles, msg->cap_count);
 }
 
-/* the reply into msg: its status, and its caps if any are expected */
+/* the reply into msg: its status, and its caps if any are expected. If the
+ * server evicted the channel instead, msg still holds the request. */
 static enum nest_error receive_reply(int channel, struct nest_msg *msg, unsigned reply_caps)
 {
 	int handles[NEST_MSG_MAX_CAPS];
-	unsigned count = 0;
+	unsigned count = 0, request_caps = msg->cap_count;
+	uint32_t request_word = nest_msg_word(msg);
 	size_t len = 0;
 	uint32_t status;
 	enum nest_error err = plat_recv(channel, msg->data, sizeof(msg->data), &len,
@@ -83,18 +104,57 @@ static enum nest_error receive_reply(int channel, struct nest_msg *msg, unsigned
 	msg->cap_count = 0;
 	if (err)
 		return err;
+	status = len >= NEST_MSG_HEADER ? nest_msg_word(msg) : NEST_ERR_INVALID_ARGS;
+	if (status == NEST_WIRE_EVICTED && len == NEST_MSG_HEADER) {
+		for (unsigned i = 0; i < count; i++)
+			plat_close(handles[i]);
+		memcpy(msg->data, &request_word, sizeof(request_word));
+		msg->cap_count = request_caps;
+		return EVICTED;
+	}
 	for (unsigned i = 0; i < count; i++)
 		msg->caps[i] = nest_cap_from_handle(handles[i]);
 	msg->cap_count = count;
 	msg->len       = (uint32_t)len;
 	msg->pos       = NEST_MSG_HEADER;
 	msg->error     = NEST_OK;
-	status = len >= NEST_MSG_HEADER ? nest_msg_word(msg) : NEST_ERR_INVALID_ARGS;
 	if (status >= NEST_ERR_COUNT)
 		status = NEST_ERR_INVALID_ARGS;
 	if (status != NEST_OK)
 		nest_msg_release_caps(msg);
 	return (enum nest_error)status;
+}
+
+/*
+ * One call on the client's channel. A request that the server did not take
+ * (the channel was closed before the send, or evicted unserved) goes again
+ * on a fresh channel; a channel that failed otherwise is dropped, and the
+ * error is the caller's.
+ */
+static enum nest_error call_locked(struct nest_client *client, struct nest_msg *msg,
+                                   unsigned reply_caps)
+{
+	enum nest_error err;
+
+	for (unsigned attempt = 0; ; attempt++) {
+		bool fresh = client->channel < 0;
+		if (fresh && (err = bind_channel(client)))
+			return err;
+		err = send_request(client->channel, msg);
+		if (err == NEST_ERR_UNAVAILABLE)       /* one call at a time: it never fills */
+			err = NEST_ERR_INVALID_CAP;
+		if (!err) {
+			err = receive_reply(client->channel, msg, reply_caps);
+			fresh = err != EVICTED;            /* evicted: the request is unserved */
+		}
+		if (err != NEST_ERR_INVALID_CAP && err != NEST_ERR_UNAVAILABLE && err != EVICTED)
+			return err;
+		drop_channel(&client->channel);
+		if (fresh || attempt == NEST_WIRE_REBINDS) {
+			msg->cap_count = 0;
+			return err == EVICTED ? NEST_ERR_UNAVAILABLE : err;
+		}
+	}
 }
 
 enum nest_error nest_client_call(struct nest_client *client, struct nest_msg *msg,
@@ -104,24 +164,30 @@ enum nest_error nest_client_call(struct nest_client *client, struct nest_msg *ms
 
 	if (msg->error)
 		return msg->error;
-	if (client->channel < 0 && (err = bind_channel(client)))
-		return err;
-	err = send_request(client->channel, msg);
-	if (!err)
-		err = receive_reply(client->channel, msg, reply_caps);
-	else
-		msg->cap_count = 0;
-	if (err == NEST_ERR_INVALID_CAP || err == NEST_ERR_UNAVAILABLE) {
-		plat_close(client->channel);
-		client->channel = -1;
-	}
+	nest_lock_acquire(&client->lock);
+	err = call_locked(client, msg, reply_caps);
+	nest_lock_release(&client->lock);
 	return err;
 }
 
 /*
  * Asynchronous calls: each has a channel of its own, so that replies never
- * need to be told apart, and the entrypoint reports its reply.
+ * need to be told apart, and the entrypoint reports its reply. The caller
+ * is a server (init calling a child's root): nothing here waits.
  */
+
+static enum nest_error async_send(struct nest_async_call *call)
+{
+	enum nest_error err = open_channel(call->cap, false, &call->channel);
+	if (err)
+		return err;
+	err = send_request(call->channel, &call->msg);
+	if (!err)
+		err = nest_io_handler_init(call->ep, &call->io, call->channel, async_reply, call);
+	if (err)
+		drop_channel(&call->channel);
+	return err;
+}
 
 static void async_reply(void *state)
 {
@@ -129,8 +195,13 @@ static void async_reply(void *state)
 
 	nest_io_handler_fini(call->ep, &call->io);
 	call->status = receive_reply(call->channel, &call->msg, call->reply_caps);
-	plat_close(call->channel);
-	call->channel = -1;
+	drop_channel(&call->channel);
+	if (call->status == EVICTED && call->rebinds++ < NEST_WIRE_REBINDS &&
+	    async_send(call) == NEST_OK)
+		return;
+	if (call->status == EVICTED)
+		call->status = NEST_ERR_UNAVAILABLE;
+	nest_cap_release(&call->cap);
 	call->done(call);
 }
 
@@ -142,17 +213,15 @@ enum nest_error nest_call_async(struct nest_entrypoint *ep, struct nest_cap cap,
 	call->ep         = ep;
 	call->reply_caps = reply_caps;
 	call->channel    = -1;
+	call->rebinds    = 0;
+	call->cap        = NEST_CAP_INVALID;
 	if (call->msg.error)
 		return call->msg.error;
-	if ((err = open_channel(cap, &call->channel)))
+	/* kept for binding anew after an eviction */
+	if ((err = nest_cap_copy(cap, &call->cap)))
 		return err;
-	err = send_request(call->channel, &call->msg);
-	if (!err)
-		err = nest_io_handler_init(ep, &call->io, call->channel, async_reply, call);
-	if (err) {
-		plat_close(call->channel);
-		call->channel = -1;
-	}
+	if ((err = async_send(call)))
+		nest_cap_release(&call->cap);
 	return err;
 }
 
@@ -176,6 +245,6 @@ void nest_call_async_cancel(struct nest_async_call *call)
 	if (call->channel < 0)
 		return;
 	nest_io_handler_fini(call->ep, &call->io);
-	plat_close(call->channel);
-	call->channel = -1;
+	drop_channel(&call->channel);
+	nest_cap_release(&call->cap);
 }

@@ -5,6 +5,13 @@
  * message names it, so a client can reach only objects it holds a
  * capability for. Events are taken one at a time because a handler may
  * dissolve objects whose channels are ready too.
+ *
+ * The entrypoint never waits on what a client controls. Requests are taken
+ * without waiting (a client that kept a copy of the server's end may have
+ * taken its own request back), and replies are sent without waiting: a
+ * client that does not take its replies loses its channel, not the
+ * server's time. A bind beyond an object's channel slots evicts the least
+ * recently used channel (see rpc_wire.h).
  */
 #include <stdlib.h>
 #include <nest/entrypoint.h>
@@ -15,7 +22,7 @@ struct nest_channel {
 	struct nest_wait_source source;
 	int                     fd;
 	struct nest_rpc_object *obj;
-	struct nest_channel    *next;
+	struct nest_channel    *prev, *next;    /* the object's, most recently used first */
 	uint64_t                serial;         /* of the deferred call, 0 if none */
 	struct nest_channel    *next_deferred;
 };
@@ -69,16 +76,66 @@ static void channel_close(struct nest_channel *channel)
 	free(channel);
 }
 
-static void channel_unlink(struct nest_channel *channel)
+static void channel_remove(struct nest_channel *channel)
 {
 	struct nest_rpc_object *obj = channel->obj;
-	for (struct nest_channel **c = &obj->channels; *c; c = &(*c)->next)
-		if (*c == channel) {
-			*c = channel->next;
-			obj->channel_count--;
-			break;
-		}
+	if (channel->prev)
+		channel->prev->next = channel->next;
+	else
+		obj->channels = channel->next;
+	if (channel->next)
+		channel->next->prev = channel->prev;
+	channel->prev = channel->next = NULL;
+}
+
+static void channel_push_front(struct nest_channel *channel)
+{
+	struct nest_rpc_object *obj = channel->obj;
+	channel->prev = NULL;
+	channel->next = obj->channels;
+	if (obj->channels)
+		obj->channels->prev = channel;
+	obj->channels = channel;
+}
+
+static void channel_unlink(struct nest_channel *channel)
+{
+	channel_remove(channel);
+	channel->obj->channel_count--;
 	channel_close(channel);
+}
+
+/* the channel was used: it is the last to be evicted */
+static void channel_touch(struct nest_channel *channel)
+{
+	if (channel->obj->channels == channel)
+		return;
+	channel_remove(channel);
+	channel_push_front(channel);
+}
+
+static void send_evicted(int fd)
+{
+	uint32_t word = NEST_WIRE_EVICTED;
+	plat_send_nonblocking(fd, &word, sizeof(word), NULL, 0);
+}
+
+/* room for one more channel: the least recently used one that has no call
+ * in service goes; false if every channel waits for a deferred reply */
+static bool make_room(struct nest_rpc_object *obj)
+{
+	struct nest_channel *victim = NULL;
+
+	if (obj->channel_count < NEST_WIRE_CHANNELS)
+		return true;
+	for (struct nest_channel *c = obj->channels; c; c = c->next)
+		if (!c->serial && c != obj->ep->serving)
+			victim = c;
+	if (!victim)
+		return false;
+	send_evicted(victim->fd);
+	channel_unlink(victim);
+	return true;
 }
 
 static enum nest_error charge_caps(struct nest_entrypoint *ep, int delta)
@@ -165,9 +222,12 @@ static void handle_bind(struct nest_rpc_object *obj)
 		return;
 	if (count != 1)
 		return;
-	if (len != sizeof(word) || word != NEST_WIRE_BIND ||
-	    obj->channel_count >= NEST_WIRE_MAX_CHANNELS ||
-	    !(channel = malloc(sizeof(*channel)))) {
+	if (len != sizeof(word) || word != NEST_WIRE_BIND) {
+		plat_close(fd);
+		return;
+	}
+	if (!make_room(obj) || !(channel = malloc(sizeof(*channel)))) {
+		send_evicted(fd);
 		plat_close(fd);
 		return;
 	}
@@ -180,9 +240,19 @@ static void handle_bind(struct nest_rpc_object *obj)
 		free(channel);
 		return;
 	}
-	channel->next = obj->channels;
-	obj->channels = channel;
+	channel_push_front(channel);
 	obj->channel_count++;
+}
+
+/* the reply to the call on channel; a client that does not take it loses
+ * the channel */
+static void send_reply(struct nest_channel *channel, struct nest_msg *msg)
+{
+	int handles[NEST_MSG_MAX_CAPS];
+	for (unsigned i = 0; i < msg->cap_count; i++)
+		handles[i] = nest_cap_handle(msg->caps[i]);  /* lent by the server */
+	if (plat_send_nonblocking(channel->fd, msg->data, msg->len, handles, msg->cap_count))
+		channel_unlink(channel);
 }
 
 static void handle_call(struct nest_entrypoint *ep, struct nest_channel *channel)
@@ -192,14 +262,20 @@ static void handle_call(struct nest_entrypoint *ep, struct nest_channel *channel
 	unsigned count = 0;
 	size_t len = 0;
 	enum nest_error err;
-	int fd = channel->fd;
 
-	err = plat_recv(fd, msg->data, sizeof(msg->data), &len, handles,
-	                channel->obj->request_caps ? NEST_MSG_MAX_CAPS : 0, &count);
-	if (err == NEST_ERR_INVALID_CAP || err == NEST_ERR_IO) {
-		channel_unlink(channel);              /* client went away */
+	err = plat_recv_nonblocking(channel->fd, msg->data, sizeof(msg->data), &len, handles,
+	                            channel->obj->request_caps ? NEST_MSG_MAX_CAPS : 0, &count);
+	if (err == NEST_ERR_UNAVAILABLE)
+		return;                                /* taken by another holder of the end */
+	if (err == NEST_ERR_INVALID_CAP || err == NEST_ERR_IO || channel->serial) {
+		/* the client went away, or called again before its deferred
+		 * call was answered, which no honest client does */
+		for (unsigned i = 0; !err && i < count; i++)
+			plat_close(handles[i]);
+		channel_unlink(channel);
 		return;
 	}
+	channel_touch(channel);
 	if (!err && len < NEST_MSG_HEADER) {
 		for (unsigned i = 0; i < count; i++)
 			plat_close(handles[i]);
@@ -207,36 +283,34 @@ static void handle_call(struct nest_entrypoint *ep, struct nest_channel *channel
 	}
 	if (err) {
 		nest_msg_start(msg, err);
-	} else {
-		for (unsigned i = 0; i < count; i++)
-			msg->caps[i] = nest_cap_from_handle(handles[i]);
-		msg->cap_count = count;
-		msg->len   = (uint32_t)len;
-		msg->pos   = NEST_MSG_HEADER;
-		msg->error = NEST_OK;
-		ep->serving = channel;
-		ep->serving_orphaned = 0;
-		ep->serving_deferred = 0;
-		err = channel->obj->dispatch(channel->obj->state, msg);
-		ep->serving = NULL;
-		if (err) {
-			nest_msg_release_caps(msg);
-			nest_msg_start(msg, err);
-		}
-		if (ep->serving_deferred && !ep->serving_orphaned) {
-			msg->cap_count = 0;      /* the reply comes later */
-			return;
-		}
+		send_reply(channel, msg);
+		return;
 	}
-	for (unsigned i = 0; i < msg->cap_count; i++)
-		handles[i] = nest_cap_handle(msg->caps[i]);  /* lent by the server */
-	plat_send(fd, msg->data, msg->len, handles, msg->cap_count);
-	msg->cap_count = 0;
-	if (ep->serving_orphaned) {
+	for (unsigned i = 0; i < count; i++)
+		msg->caps[i] = nest_cap_from_handle(handles[i]);
+	msg->cap_count = count;
+	msg->len   = (uint32_t)len;
+	msg->pos   = NEST_MSG_HEADER;
+	msg->error = NEST_OK;
+	ep->serving = channel;
+	ep->serving_orphaned = 0;
+	ep->serving_deferred = 0;
+	err = channel->obj->dispatch(channel->obj->state, msg);
+	ep->serving = NULL;
+	if (err) {
+		nest_msg_release_caps(msg);
+		nest_msg_start(msg, err);
+	}
+	if (ep->serving_orphaned) {              /* its object was dissolved meanwhile */
 		ep->serving_orphaned = 0;
-		plat_close(fd);
+		msg->cap_count = 0;
+		plat_close(channel->fd);
 		free(channel);
+		return;
 	}
+	if (!ep->serving_deferred)
+		send_reply(channel, msg);
+	msg->cap_count = 0;
 }
 
 enum nest_error nest_ep_defer(struct nest_entrypoint *ep, struct nest_reply *reply)
@@ -256,14 +330,12 @@ enum nest_error nest_ep_defer(struct nest_entrypoint *ep, struct nest_reply *rep
 enum nest_error nest_ep_reply(struct nest_entrypoint *ep, struct nest_reply reply,
                               struct nest_msg *msg)
 {
-	int handles[NEST_MSG_MAX_CAPS];
 	for (struct nest_channel *c = ep->deferred; c; c = c->next_deferred) {
 		if (c != reply.channel || c->serial != reply.serial)
 			continue;
 		deferred_remove(ep, c);
-		for (unsigned i = 0; i < msg->cap_count; i++)
-			handles[i] = nest_cap_handle(msg->caps[i]);
-		return plat_send(c->fd, msg->data, msg->len, handles, msg->cap_count);
+		send_reply(c, msg);
+		return NEST_OK;
 	}
 	return NEST_ERR_INVALID_CAP;
 }
@@ -331,7 +403,7 @@ enum nest_error nest_signal_handler_init(struct nest_entrypoint *ep,
 	enum nest_error err = charge_caps(ep, 1);
 	if (err)
 		return err;
-	if ((err = plat_signal_create(&h->context))) {
+	if ((err = plat_signal_create(&h->context, &h->sender))) {
 		charge_caps(ep, -1);
 		return err;
 	}
@@ -342,6 +414,7 @@ enum nest_error nest_signal_handler_init(struct nest_entrypoint *ep,
 	err = plat_waitset_add(ep->waitset, h->context, &h->source);
 	if (err) {
 		plat_close(h->context);
+		plat_close(h->sender);
 		charge_caps(ep, -1);
 		return err;
 	}
@@ -362,6 +435,7 @@ void nest_signal_handler_fini(struct nest_signal_handler *h)
 		}
 	plat_waitset_remove(ep->waitset, h->context);
 	plat_close(h->context);
+	plat_close(h->sender);
 	h->ep = NULL;
 	charge_caps(ep, -1);
 }

@@ -20,6 +20,7 @@ const char *nest_error_name(enum nest_error error)
 		[NEST_ERR_EXISTS]                 = "exists",
 		[NEST_ERR_SYNTAX]                 = "syntax error",
 		[NEST_ERR_IO]                     = "host I/O error",
+		[NEST_ERR_WRONG_INTERFACE]        = "capability of another interface",
 	};
 	if ((unsigned)error >= NEST_ERR_COUNT)
 		return "unknown error";

@@ -4,8 +4,12 @@
  * The server runs in a forked process with its own entrypoint, as a real
  * component would; the test process is the client.
  */
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <string.h>
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -13,6 +17,7 @@
 #include <nest/entrypoint.h>
 #include <nest/platform.h>
 #include "tests/unit.h"
+#include "lib/base/rpc_wire.h"
 
 #define TESTIF_ADD(IN, OUT)    IN(i32, a) IN(i32, b) OUT(i32, sum)
 #define TESTIF_ECHO(IN, OUT)   IN(bytes, in) OUT(bytes, out)
@@ -36,6 +41,12 @@
 NEST_RPC_INTERFACE(testif, TESTIF_INTERFACE)
 NEST_RPC_CLIENT(testif, TESTIF_INTERFACE)
 NEST_RPC_DISPATCH(testif, TESTIF_INTERFACE)
+
+/* another interface whose first operation has testif's opcode and arguments */
+#define OTHERIF_ADD(IN, OUT) IN(i32, a) IN(i32, b) OUT(i32, sum)
+#define OTHERIF_INTERFACE(RPC) RPC(otherif, add, OTHERIF_ADD)
+NEST_RPC_INTERFACE(otherif, OTHERIF_INTERFACE)
+NEST_RPC_CLIENT(otherif, OTHERIF_INTERFACE)
 
 enum { MAX_OBJECTS = 8 };
 
@@ -414,24 +425,271 @@ UNIT_TEST(unexpected_caps_are_dropped_not_leaked)
 	plat_close(a); plat_close(b); plat_close(extra_a); plat_close(extra_b);
 }
 
+static void add_count(void *state, uint64_t count) { *(uint64_t *)state += count; }
+
+/* every pending event of ep, handled */
+static void dispatch_all(struct nest_entrypoint *ep)
+{
+	while (nest_ep_dispatch_one(ep, 0) == NEST_OK)
+		;
+}
+
 UNIT_TEST(signals_coalesce_and_are_not_lost)
 {
 	struct nest_entrypoint ep;
 	struct nest_signal_handler h;
 	uint64_t total = 0;
-	void handle(void *state, uint64_t count) { *(uint64_t *)state += count; }
+	unsigned wakeups = 0;
 
 	CHECK_EQ_INT(nest_ep_init(&ep), NEST_OK);
-	CHECK_EQ_INT(nest_signal_handler_init(&ep, &h, handle, &total), NEST_OK);
-	for (int i = 0; i < 1000; i++)
-		nest_signal_submit(nest_signal_cap(&h), 1);
-	CHECK_EQ_INT(nest_ep_dispatch_one(&ep, 1000), NEST_OK);
-	CHECK_EQ_INT(total, 1000);
-	CHECK_EQ_INT(nest_ep_dispatch_one(&ep, 0), NEST_ERR_UNAVAILABLE);
+	CHECK_EQ_INT(nest_signal_handler_init(&ep, &h, add_count, &total), NEST_OK);
+	for (int i = 0; i < 200; i++)
+		CHECK_EQ_INT(nest_signal_submit(nest_signal_cap(&h), 1), NEST_OK);
+	while (nest_ep_dispatch_one(&ep, 0) == NEST_OK)
+		wakeups++;
+	CHECK_EQ_INT(total, 200);
+	CHECK(wakeups < 200 / 16);
 	nest_signal_submit(nest_signal_cap(&h), 5);
 	CHECK_EQ_INT(nest_ep_dispatch_one(&ep, 1000), NEST_OK);
-	CHECK_EQ_INT(total, 1005);
+	CHECK_EQ_INT(total, 205);
+	CHECK_EQ_INT(nest_ep_dispatch_one(&ep, 0), NEST_ERR_UNAVAILABLE);
 	nest_ep_fini(&ep);
+}
+
+/* what a holder of the signal capability can read from it, without waiting */
+static int drain_attempt(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	uint64_t value = 0;
+	if (poll(&p, 1, 0) != 1 || !(p.revents & POLLIN))
+		return 0;
+	return read(fd, &value, sizeof(value)) > 0;
+}
+
+UNIT_TEST(signal_capability_lets_its_holder_submit_only)
+{
+	struct nest_entrypoint ep;
+	struct nest_signal_handler h;
+	struct nest_cap copy;
+	uint64_t total = 0;
+	int drained = 0;
+
+	CHECK_EQ_INT(nest_ep_init(&ep), NEST_OK);
+	CHECK_EQ_INT(nest_signal_handler_init(&ep, &h, add_count, &total), NEST_OK);
+	CHECK_EQ_INT(nest_cap_copy(nest_signal_cap(&h), &copy), NEST_OK);
+	for (int i = 0; i < 5; i++) {
+		CHECK_EQ_INT(nest_signal_submit(copy, 1), NEST_OK);
+		drained += drain_attempt(nest_cap_handle(copy));
+	}
+	dispatch_all(&ep);
+	CHECK_EQ_INT(drained, 0);
+	CHECK_EQ_INT(total, 5);
+	nest_cap_release(&copy);
+	nest_ep_fini(&ep);
+}
+
+/* a submitter never waits: not for a context nobody takes, nor for a
+ * "context" that is a blocking, full counter (a hung test is the failure) */
+UNIT_TEST(submitting_never_blocks)
+{
+	struct nest_entrypoint ep;
+	struct nest_signal_handler h;
+	uint64_t total = 0, full = UINT64_MAX - 1;
+	int counter = eventfd(0, EFD_CLOEXEC);
+
+	CHECK_EQ_INT(nest_ep_init(&ep), NEST_OK);
+	CHECK_EQ_INT(nest_signal_handler_init(&ep, &h, add_count, &total), NEST_OK);
+	for (int i = 0; i < 100000; i++)
+		CHECK_EQ_INT(nest_signal_submit(nest_signal_cap(&h), 1), NEST_OK);
+	dispatch_all(&ep);
+	CHECK(total > 0 && total <= 100000);
+
+	CHECK(write(counter, &full, sizeof(full)) == sizeof(full));
+	CHECK(nest_signal_submit(nest_cap_from_handle(counter), 1) != NEST_OK);
+	close(counter);
+	nest_ep_fini(&ep);
+}
+
+/* a channel of our own to the object of cap, bound by hand; *server_end
+ * keeps a copy of the server's end if it is not NULL */
+static int raw_bind(struct nest_cap cap, int *server_end)
+{
+	uint32_t word = NEST_WIRE_BIND;
+	int mine, theirs;
+	if (plat_channel_pair(&mine, &theirs) ||
+	    plat_send(nest_cap_handle(cap), &word, sizeof(word), &theirs, 1))
+		return -1;
+	if (server_end)
+		*server_end = theirs;
+	else
+		plat_close(theirs);
+	return mine;
+}
+
+static void raw_add_request(struct nest_msg *msg)
+{
+	nest_msg_start(msg, NEST_RPC_WORD(testif, testif_op_add));
+	nest_msg_put_i32(msg, 1);
+	nest_msg_put_i32(msg, 2);
+}
+
+UNIT_TEST(client_not_taking_replies_loses_its_channel_not_the_server)
+{
+	struct nest_client c;
+	pid_t pid = start_server(&c);
+	struct nest_msg msg;
+	int attacker = raw_bind(c.cap, NULL), sent = 0, sum_ok = 0;
+	enum nest_error err = NEST_OK;
+
+	CHECK(attacker >= 0);
+	raw_add_request(&msg);
+	while (sent < 100000 && (err = plat_send(attacker, msg.data, msg.len, NULL, 0)) == NEST_OK) {
+		sent++;
+		if (sent % 1000 == 0) {
+			int32_t sum = 0;
+			sum_ok += testif_add(&c, 3, 4, &sum) == NEST_OK && sum == 7;
+		}
+	}
+	/* the server dropped the channel once our replies did not fit */
+	CHECK_EQ_INT(err, NEST_ERR_INVALID_CAP);
+	CHECK_EQ_INT(sum_ok, sent / 1000);
+	{
+		int32_t sum = 0;
+		CHECK_EQ_INT(testif_add(&c, 3, 4, &sum), NEST_OK);
+		CHECK_EQ_INT(sum, 7);
+	}
+	plat_close(attacker);
+	stop_server(&c, pid);
+}
+
+struct stealer { int fd, replies; volatile int stop; unsigned stolen; };
+
+/* takes every request off the server's end as soon as it arrives, and the
+ * replies to those the server got first */
+static void *steal(void *arg)
+{
+	struct stealer *s = arg;
+	unsigned char buf[64];
+	while (!s->stop) {
+		s->stolen += recv(s->fd, buf, sizeof(buf), MSG_DONTWAIT) > 0;
+		(void)!recv(s->replies, buf, sizeof(buf), MSG_DONTWAIT);
+	}
+	return NULL;
+}
+
+/* the client kept a copy of the server's end of its channel and takes its
+ * own requests back, racing the woken server (a hung test is the failure) */
+UNIT_TEST(request_taken_back_does_not_block_the_server)
+{
+	struct nest_client c;
+	pid_t pid = start_server(&c);
+	struct stealer stealer = { .fd = -1, .stop = 0, .stolen = 0 };
+	struct nest_msg msg;
+	pthread_t thread;
+	int mine = raw_bind(c.cap, &stealer.fd), calls = 0, served = 0;
+
+	CHECK(mine >= 0);
+	stealer.replies = mine;
+	raw_add_request(&msg);
+	pthread_create(&thread, NULL, steal, &stealer);
+	for (int i = 0; i < 20000 && plat_send(mine, msg.data, msg.len, NULL, 0) == NEST_OK; i++) {
+		if (i % 100 == 0) {
+			int32_t sum = 0;
+			calls++;
+			served += testif_add(&c, 20, 22, &sum) == NEST_OK && sum == 42;
+		}
+	}
+	stealer.stop = 1;
+	pthread_join(thread, NULL);
+	CHECK_EQ_INT(served, calls);
+	CHECK(stealer.stolen > 0);
+	plat_close(mine);
+	plat_close(stealer.fd);
+	stop_server(&c, pid);
+}
+
+UNIT_TEST(binding_many_channels_evicts_never_locks_out)
+{
+	struct nest_client c, other;
+	pid_t pid = start_server(&c);
+	struct nest_cap copy;
+	int channels[100], evicted = 0;
+	int32_t sum = 0;
+
+	CHECK_EQ_INT(testif_add(&c, 1, 1, &sum), NEST_OK);
+	for (int i = 0; i < 100; i++)
+		channels[i] = raw_bind(c.cap, NULL);
+	/* a holder of a copy binds and is served, and so is the evicted one */
+	CHECK_EQ_INT(nest_cap_copy(c.cap, &copy), NEST_OK);
+	nest_client_init(&other, copy);
+	CHECK_EQ_INT(testif_add(&other, 2, 3, &sum), NEST_OK);
+	CHECK_EQ_INT(sum, 5);
+	CHECK_EQ_INT(testif_add(&c, 4, 5, &sum), NEST_OK);
+	CHECK_EQ_INT(sum, 9);
+	/* the channels evicted for them were told so */
+	for (int i = 0; i < 100; i++) {
+		uint32_t word = 0;
+		size_t len = 0;
+		unsigned count = 0;
+		if (plat_recv_nonblocking(channels[i], &word, sizeof(word), &len, NULL, 0, &count) ==
+		    NEST_OK && word == NEST_WIRE_EVICTED)
+			evicted++;
+		plat_close(channels[i]);
+	}
+	CHECK(evicted >= 100 - NEST_WIRE_CHANNELS);
+	nest_client_fini(&other);
+	stop_server(&c, pid);
+}
+
+UNIT_TEST(stub_of_another_interface_is_refused)
+{
+	struct nest_client c, wrong;
+	pid_t pid = start_server(&c);
+	struct nest_cap copy;
+	int32_t sum = 0;
+
+	CHECK_EQ_INT(nest_cap_copy(c.cap, &copy), NEST_OK);
+	nest_client_init(&wrong, copy);
+	CHECK_EQ_INT(otherif_add(&wrong, 1, 2, &sum), NEST_ERR_WRONG_INTERFACE);
+	CHECK_EQ_INT(sum, 0);
+	CHECK_EQ_INT(testif_add(&wrong, 1, 2, &sum), NEST_OK);
+	CHECK_EQ_INT(sum, 3);
+	nest_client_fini(&wrong);
+	stop_server(&c, pid);
+}
+
+struct shared_caller { struct nest_client *client; int id, bad; };
+
+static void *call_shared(void *arg)
+{
+	struct shared_caller *s = arg;
+	for (int i = 0; i < 2000; i++) {
+		int32_t sum = 0;
+		if (testif_add(s->client, s->id * 100000, i, &sum) != NEST_OK ||
+		    sum != s->id * 100000 + i)
+			s->bad++;
+	}
+	return NULL;
+}
+
+UNIT_TEST(client_shared_by_threads)
+{
+	struct nest_client c;
+	pid_t pid = start_server(&c);
+	struct shared_caller callers[4];
+	pthread_t threads[4];
+	int bad = 0;
+
+	for (int i = 0; i < 4; i++) {
+		callers[i] = (struct shared_caller){ &c, i + 1, 0 };
+		pthread_create(&threads[i], NULL, call_shared, &callers[i]);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(threads[i], NULL);
+		bad += callers[i].bad;
+	}
+	CHECK_EQ_INT(bad, 0);
+	stop_server(&c, pid);
 }
 
 UNIT_MAIN()

@@ -122,10 +122,10 @@ enum nest_error nest_env_request_resources(struct nest_env *env, uint64_t ram, u
 	if (env->resource_waitset < 0) {
 		if ((err = plat_waitset_create(&env->resource_waitset)))
 			return err;
-		if ((err = plat_signal_create(&env->resource_avail)) ||
+		if ((err = plat_signal_create(&env->resource_avail, &env->resource_avail_sender)) ||
 		    (err = plat_waitset_add(env->resource_waitset, env->resource_avail, NULL)) ||
 		    (err = parent_resource_avail_sigh(&env->parent,
-		                                      nest_cap_from_handle(env->resource_avail)))) {
+		                                      nest_cap_from_handle(env->resource_avail_sender)))) {
 			plat_close(env->resource_waitset);
 			env->resource_waitset = -1;
 			return err;

@@ -27,8 +27,8 @@ enum nest_error plat_channel_pair(int *a, int *b)
 	return NEST_OK;
 }
 
-enum nest_error plat_send(int channel, const void *buf, size_t len,
-                          const int *handles, unsigned handle_count)
+static enum nest_error transmit(int channel, const void *buf, size_t len,
+                                const int *handles, unsigned handle_count, int flags)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(int) * MAX_HANDLES)];
@@ -53,12 +53,14 @@ enum nest_error plat_send(int channel, const void *buf, size_t len,
 	}
 	for (;;) {
 		/* without descriptors, send() skips copying a msghdr from user space */
-		ssize_t ret = handle_count ? sendmsg(channel, &msg, MSG_NOSIGNAL)
-		                           : send(channel, buf, len, MSG_NOSIGNAL);
+		ssize_t ret = handle_count ? sendmsg(channel, &msg, flags | MSG_NOSIGNAL)
+		                           : send(channel, buf, len, flags | MSG_NOSIGNAL);
 		if (ret >= 0)
 			return NEST_OK;
 		if (errno == EINTR)
 			continue;
+		if (errno == EAGAIN)
+			return NEST_ERR_UNAVAILABLE;
 		if (errno == EBADF || errno == ENOTSOCK || errno == EPIPE ||
 		    errno == ECONNREFUSED || errno == ECONNRESET || errno == ENOTCONN)
 			return NEST_ERR_INVALID_CAP;
@@ -66,6 +68,20 @@ enum nest_error plat_send(int channel, const void *buf, size_t len,
 			return NEST_ERR_MSG_TOO_LARGE;
 		return NEST_ERR_IO;
 	}
+}
+
+enum nest_error plat_send(int channel, const void *buf, size_t len,
+                          const int *handles, unsigned handle_count)
+{
+	return transmit(channel, buf, len, handles, handle_count, 0);
+}
+
+/* MSG_DONTWAIT holds whatever the descriptor's own flags say, which any
+ * other holder of the socket could change */
+enum nest_error plat_send_nonblocking(int channel, const void *buf, size_t len,
+                                      const int *handles, unsigned handle_count)
+{
+	return transmit(channel, buf, len, handles, handle_count, MSG_DONTWAIT);
 }
 
 static enum nest_error receive(int channel, void *buf, size_t size, size_t *len,

@@ -1,5 +1,5 @@
 /*
- * \brief  Linux mapping of dataspaces (shared mappings of memfds)
+ * \brief  Linux mapping of dataspaces (shared mappings of memfds), futexes, time
  *
  * Only shared mappings of dataspaces are made here, so every page a
  * component uses for its heap or stacks belongs to a dataspace that core
@@ -8,7 +8,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
+#include <linux/futex.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include <nest/platform.h>
@@ -51,6 +53,16 @@ void plat_sleep_us(uint64_t us)
 	struct timespec ts = { (time_t)(us / 1000000u), (long)(us % 1000000u) * 1000 };
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
+}
+
+void plat_wait_on(_Atomic uint32_t *word, uint32_t expected)
+{
+	syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, expected, NULL, NULL, 0);
+}
+
+void plat_wake(_Atomic uint32_t *word, unsigned count)
+{
+	syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, count, NULL, NULL, 0);
 }
 
 void plat_yield(void)

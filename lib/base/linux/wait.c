@@ -1,9 +1,14 @@
 /*
- * \brief  Linux wait sets (epoll) and signal contexts (eventfd)
+ * \brief  Linux wait sets (epoll) and signal contexts (datagram socket pairs)
  *
- * An eventfd is a kernel counter: submit adds, take reads and resets. Many
- * submits before the receiver runs coalesce into one wake-up carrying their
- * sum, so signals are never lost and never delivered twice.
+ * A signal context is a pair of datagram sockets: the receiver keeps one
+ * end in its wait set, the other end is the capability. Each submit is one
+ * datagram carrying its count; the receiver takes up to SIGNAL_BATCH at a
+ * time and adds them, so many submits before the receiver runs coalesce into
+ * one wake-up. A datagram socket is used, not an eventfd, because an eventfd
+ * can be read (drained) by every holder, and a full or blocking one stalls
+ * the submitter; a send with MSG_DONTWAIT never waits, and the holder of the
+ * sending end cannot reach what was sent.
  *
  * Waits with a timeout of whole milliseconds (and without one) use
  * epoll_wait as ever; only a timer's microsecond timeouts need epoll_pwait2.
@@ -12,10 +17,13 @@
 #include <errno.h>
 #include <limits.h>
 #include <sys/epoll.h>
-#include <sys/eventfd.h>
+#include <stdint.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 #include <nest/platform.h>
+
+enum { SIGNAL_BATCH = 32 };
 
 enum nest_error plat_waitset_create(int *waitset)
 {
@@ -83,41 +91,54 @@ enum nest_error plat_waitset_wait_us(int waitset, void **tags, unsigned max,
 	return NEST_OK;
 }
 
-enum nest_error plat_signal_create(int *context)
+enum nest_error plat_signal_create(int *receiver, int *sender)
 {
-	int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (fd < 0)
-		return NEST_ERR_OUT_OF_CAPS;
-	*context = fd;
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return errno == EMFILE || errno == ENFILE ? NEST_ERR_OUT_OF_CAPS : NEST_ERR_IO;
+	*receiver = sv[0];
+	*sender   = sv[1];
 	return NEST_OK;
 }
 
-enum nest_error plat_signal_submit(int context, uint64_t count)
+enum nest_error plat_signal_submit(int sender, uint64_t count)
 {
 	if (count == 0)
 		return NEST_OK;
 	for (;;) {
-		if (write(context, &count, sizeof(count)) == sizeof(count))
+		if (send(sender, &count, sizeof(count), MSG_DONTWAIT | MSG_NOSIGNAL) >= 0)
 			return NEST_OK;
 		if (errno == EINTR)
 			continue;
-		if (errno == EAGAIN)    /* counter saturated: the receiver is woken anyway */
+		if (errno == EAGAIN || errno == ENOBUFS)   /* the receiver is woken anyway */
 			return NEST_OK;
 		return NEST_ERR_INVALID_CAP;
 	}
 }
 
-enum nest_error plat_signal_take(int context, uint64_t *count)
+enum nest_error plat_signal_take(int receiver, uint64_t *count)
 {
-	for (;;) {
-		if (read(context, count, sizeof(*count)) == sizeof(*count))
-			return NEST_OK;
-		if (errno == EINTR)
-			continue;
-		if (errno == EAGAIN) {
-			*count = 0;
-			return NEST_OK;
-		}
-		return NEST_ERR_INVALID_CAP;
+	uint64_t counts[SIGNAL_BATCH];
+	struct iovec iov[SIGNAL_BATCH];
+	struct mmsghdr msgs[SIGNAL_BATCH];
+	int n;
+
+	for (unsigned i = 0; i < SIGNAL_BATCH; i++) {
+		iov[i]  = (struct iovec){ &counts[i], sizeof(counts[i]) };
+		msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i], .msg_iovlen = 1 } };
 	}
+	while ((n = recvmmsg(receiver, msgs, SIGNAL_BATCH, MSG_DONTWAIT, NULL)) < 0 &&
+	       errno == EINTR)
+		;
+	*count = 0;
+	if (n < 0)
+		return errno == EAGAIN ? NEST_OK : NEST_ERR_INVALID_CAP;
+	/* anyone holding the sender's end may send anything: only whole
+	 * counts count, and their sum saturates */
+	for (int i = 0; i < n; i++) {
+		if (msgs[i].msg_len != sizeof(uint64_t) || (msgs[i].msg_hdr.msg_flags & MSG_TRUNC))
+			continue;
+		*count = counts[i] > UINT64_MAX - *count ? UINT64_MAX : *count + counts[i];
+	}
+	return NEST_OK;
 }
