@@ -82,8 +82,11 @@ struct boot_watch {                        /* rewritten boot modules become new 
 	struct nest_io_handler handler;
 };
 
+struct zombie;
+
 struct core {
 	struct nest_entrypoint ep;
+	struct zombie       *zombies;         /* processes of closed PDs, not yet reaped */
 	struct core_stats    stats;
 	struct boot_watch    boot_watch;
 	struct sandbox       sandbox;
@@ -137,6 +140,9 @@ enum nest_error boot_watch_init(struct core *core, struct boot_watch *watch, con
 void            boot_watch_fini(struct core *core, struct boot_watch *watch);
 /* signal the ROM sessions of a module that has a new version */
 void            rom_module_changed(struct core *core, const struct boot_module *m);
+
+/* reap the process once the kernel has ended it; *process is cleared */
+void            core_reap_later(struct core *core, struct process *process);
 
 /* core's side of init's parent interface */
 enum nest_error core_parent_init(struct core *core);

@@ -3,9 +3,11 @@
  *
  * The label was extended by every parent on the way, so "[init -> hello]"
  * names the component truthfully. Control characters other than tab are
- * shown as '?', so a client cannot forge line breaks or terminal escapes.
+ * shown as '?', in the text and in the label, so a client cannot forge line
+ * breaks or terminal escapes.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,14 +22,28 @@ struct log_server {
 	char                   label[LABEL_MAX];
 };
 
+/* text as it may reach a terminal: control characters (C0, DEL, and C1
+ * as UTF-8) become '?', so that no client forges a line or an escape */
+static size_t put_printable(char *line, size_t len, size_t size, const char *text)
+{
+	for (const unsigned char *c = (const unsigned char *)text; *c && len < size; c++) {
+		bool c1 = c[0] == 0xc2 && c[1] >= 0x80 && c[1] <= 0x9f;
+		line[len++] = (*c < 0x20 && *c != '\t') || *c == 0x7f || c1 ? '?' : (char)*c;
+		c += c1;
+	}
+	return len;
+}
+
 void core_log_line(const char *label, const char *text)
 {
 	char line[LABEL_MAX + 1100];
 	size_t len = 0;
 
-	len += (size_t)snprintf(line, sizeof(line), "[%s] ", label);
-	for (const char *c = text; *c && len < sizeof(line) - 2; c++)
-		line[len++] = ((unsigned char)*c < 0x20 && *c != '\t') || *c == 0x7f ? '?' : *c;
+	line[len++] = '[';
+	len = put_printable(line, len, LABEL_MAX, label);
+	line[len++] = ']';
+	line[len++] = ' ';
+	len = put_printable(line, len, sizeof(line) - 1, text);
 	line[len++] = '\n';
 	plat_console_write(line, len);
 }

@@ -22,16 +22,42 @@ static const char *const service_names[SERVICE_COUNT] = {
 	[SERVICE_RM] = "RM", [SERVICE_REPORT] = "Report",
 };
 
+/* a number in args, or fallback if the key is absent */
+static enum nest_error optional_u64(const char *args, const char *key, uint64_t fallback,
+                                    uint64_t *value)
+{
+	enum nest_error err = nest_args_u64(args, key, value);
+	if (err == NEST_ERR_NOT_FOUND) {
+		*value = fallback;
+		return NEST_OK;
+	}
+	return err ? NEST_ERR_INVALID_ARGS : NEST_OK;
+}
+
+/* the CPUs of a PD's affinity within core's space, the CPUs online: a
+ * position beyond it wraps, a width beyond it is the whole space (width 0:
+ * any CPU) */
+static enum nest_error pd_affinity(const char *args, unsigned *first, unsigned *count)
+{
+	uint64_t x, width, space = sandbox_cpu_count();
+
+	if (optional_u64(args, "affinity_x", 0, &x) ||
+	    optional_u64(args, "affinity_width", 0, &width))
+		return NEST_ERR_INVALID_ARGS;
+	*first = (unsigned)(x % space);
+	*count = (unsigned)(width < space ? width : space);
+	return NEST_OK;
+}
+
 static enum nest_error create(struct core *core, struct core_session *s, const char *args)
 {
 	switch (s->service) {
 	case SERVICE_PD: {
-		uint64_t first = 0, count = 0;
-		nest_args_u64(args, "affinity_x", &first);
-		nest_args_u64(args, "affinity_width", &count);
-		struct pd_server *pd = pd_create(core, s->label, s->payer, (unsigned)first,
-		                                 (unsigned)count);
-		if (!pd)
+		unsigned first, count;
+		struct pd_server *pd;
+		if (pd_affinity(args, &first, &count))
+			return NEST_ERR_INVALID_ARGS;
+		if (!(pd = pd_create(core, s->label, s->payer, first, count)))
 			return NEST_ERR_OUT_OF_CAPS;
 		s->server = pd;
 		s->object = &pd->object;
@@ -86,7 +112,8 @@ enum nest_error parent_serve_session(struct parent_server *p, const char *servic
 			kind = i;
 	if (kind < 0 || (kind == SERVICE_REPORT && core->report_dir < 0))
 		return NEST_ERR_NOT_FOUND;
-	if (nest_args_label(args, label, sizeof(label)) || nest_args_quota(args, &ram, &caps))
+	if (!nest_text_printable(args) || nest_args_label(args, label, sizeof(label)) ||
+	    nest_args_quota(args, &ram, &caps))
 		return NEST_ERR_INVALID_ARGS;
 	if (ram < SESSION_RAM_MIN)
 		return NEST_ERR_INSUFFICIENT_RAM_QUOTA;

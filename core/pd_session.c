@@ -29,7 +29,7 @@ enum { RAM_ALLOC_MAX = 1u << 30 };
 /* the component's own PD capability: RAM and quota, nothing of its life */
 static enum nest_error pd_own_dispatch(void *state, struct nest_msg *msg)
 {
-	switch (nest_msg_word(msg)) {
+	switch (nest_rpc_opcode(msg)) {
 	case pd_op_alloc_ram: case pd_op_free_ram: case pd_op_dataspace_size: case pd_op_seal_ram:
 	case pd_op_transfer_quota: case pd_op_quota: case pd_op_alloc_caps: case pd_op_free_caps:
 		return pd_dispatch(state, msg);
@@ -205,41 +205,50 @@ enum nest_error pd_serve_quota(struct pd_server *pd, uint64_t *ram_quota, uint64
 	return NEST_OK;
 }
 
+static void log_fault(struct pd_server *pd)
+{
+	if (!pd->have_report)
+		core_log("%s: killed by %s (signal %d)", pd->label, signal_name(pd->signal),
+		         pd->signal);
+	else if (pd->report.code > 0)
+		core_log("%s: killed by %s (signal %d), fault address 0x%llx, ip 0x%llx",
+		         pd->label, signal_name(pd->signal), pd->signal,
+		         pd->report.addr, pd->report.ip);
+	else
+		core_log("%s: killed by %s (signal %d) it raised itself, ip 0x%llx",
+		         pd->label, signal_name(pd->signal), pd->signal, pd->report.ip);
+}
+
 static void process_ended(void *state)
 {
 	struct pd_server *pd = state;
 	struct process_end end;
 	size_t len;
 	unsigned count;
-	int handle;
+	enum nest_error err = sandbox_reap(&pd->process, &end);
 
-	if (sandbox_reap(&pd->process, &end))
+	if (err == NEST_ERR_UNAVAILABLE)
 		return;
+	if (err)
+		end = (struct process_end){ .signalled = true, .code = 9 };
 	nest_io_handler_fini(&pd->core->ep, &pd->end_watch);
+	/* descriptors sent along are dropped by the kernel (no handles taken) */
 	pd->have_report = plat_recv_nonblocking(pd->process.fault_channel, &pd->report,
-	                                        sizeof(pd->report), &len, &handle, 1, &count) == NEST_OK
-	                  && count == 0 && len == sizeof(pd->report);
+	                                        sizeof(pd->report), &len, NULL, 0, &count) == NEST_OK
+	                  && len == sizeof(pd->report);
 	sandbox_release(&pd->process);
 	free_all_ram(pd);
+	if (pd->state == NEST_PD_EXITED)       /* stopped by its parent: no fault */
+		return;
 	/* a fault report is the component's own word, read only for the details;
 	 * a process stopped by its parent (state already EXITED) did not fault */
 	pd->exit_code = end.signalled ? 0 : end.code;
 	pd->signal    = end.signalled ? end.code : 0;
-	if (pd->have_report && pd->state != NEST_PD_EXITED)
+	if (pd->have_report)
 		pd->signal = pd->report.signal;
-	pd->state = pd->signal && pd->state != NEST_PD_EXITED ? NEST_PD_FAULTED : NEST_PD_EXITED;
-	if (pd->state == NEST_PD_FAULTED) {
-		if (!pd->have_report)
-			core_log("%s: killed by %s (signal %d)", pd->label, signal_name(pd->signal),
-			         pd->signal);
-		else if (pd->report.code > 0)
-			core_log("%s: killed by %s (signal %d), fault address 0x%llx, ip 0x%llx",
-			         pd->label, signal_name(pd->signal), pd->signal,
-			         pd->report.addr, pd->report.ip);
-		else
-			core_log("%s: killed by %s (signal %d) it raised itself, ip 0x%llx",
-			         pd->label, signal_name(pd->signal), pd->signal, pd->report.ip);
-	}
+	pd->state = pd->signal ? NEST_PD_FAULTED : NEST_PD_EXITED;
+	if (pd->state == NEST_PD_FAULTED)
+		log_fault(pd);
 	nest_signal_submit(pd->exit_sigh, 1);
 	if (pd == pd->core->init_pd)
 		nest_ep_stop(&pd->core->ep);
@@ -274,18 +283,19 @@ enum nest_error pd_serve_start(struct pd_server *pd, struct nest_cap binary,
 	return NEST_OK;
 }
 
+/*
+ * The process is killed and its RAM freed at once, so that the parent can
+ * take back the quota; core does not wait for the kernel to end it: the
+ * process is reaped when its pidfd says so.
+ */
 enum nest_error pd_serve_stop(struct pd_server *pd)
 {
 	if (pd->state != NEST_PD_RUNNING)
 		return NEST_OK;
 	pd->state = NEST_PD_EXITED;          /* a kill by the parent is no fault */
 	sandbox_kill(&pd->process);
-	for (unsigned tries = 0; pd->process.pidfd >= 0 && tries < 10000; tries++) {
-		process_ended(pd);
-		if (pd->process.pidfd >= 0)
-			plat_sleep_us(100);
-	}
-	return pd->process.pidfd < 0 ? NEST_OK : NEST_ERR_IO;
+	free_all_ram(pd);
+	return NEST_OK;
 }
 
 enum nest_error pd_serve_exit_sigh(struct pd_server *pd, struct nest_cap context)
@@ -332,6 +342,10 @@ struct pd_server *pd_create(struct core *core, const char *label, struct pd_serv
 void pd_destroy(struct pd_server *pd)
 {
 	pd_serve_stop(pd);
+	if (pd->process.pidfd >= 0) {
+		nest_io_handler_fini(&pd->core->ep, &pd->end_watch);
+		core_reap_later(pd->core, &pd->process);
+	}
 	free_all_ram(pd);
 	if (pd->ref)
 		account_deposit(&pd->ref->account, pd->account.ram_quota, pd->account.cap_quota);

@@ -32,6 +32,9 @@ struct process_end {
 enum nest_error sandbox_init(struct sandbox *sb);
 void            sandbox_fini(struct sandbox *sb);
 
+/* the CPUs a component may be placed on: those online, at least one */
+unsigned        sandbox_cpu_count(void);
+
 /* start binary (a ROM memfd) sandboxed, with its parent and PD capabilities */
 /* cpu_count 0: any CPU; else CPUs cpu_first.. (modulo the CPUs online) */
 enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,

@@ -213,6 +213,14 @@ static int spawn_child(void *arg)
 	return fail(a, 16);
 }
 
+unsigned sandbox_cpu_count(void)
+{
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	if (online < 1)
+		return 1;
+	return online > CPU_SETSIZE ? CPU_SETSIZE : (unsigned)online;
+}
+
 enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
                               int parent_cap, int pd_cap, unsigned cpu_first,
                               unsigned cpu_count, struct process *process)
@@ -229,10 +237,10 @@ enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
 	a.handles[2] = fault[1];
 	a.handles[3] = binary;
 	if (cpu_count) {
-		long online = sysconf(_SC_NPROCESSORS_ONLN);
+		unsigned online = sandbox_cpu_count();
 		CPU_ZERO(&a.cpus);
-		for (unsigned i = 0; i < cpu_count && online > 0; i++)
-			CPU_SET((cpu_first + i) % (unsigned)online, &a.cpus);
+		for (unsigned i = 0; i < cpu_count && i < online; i++)
+			CPU_SET((cpu_first + i) % online, &a.cpus);
 		a.pin = 1;
 	}
 	flags = CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD | (sb->namespaces ? CLONE_NEWPID : 0);
