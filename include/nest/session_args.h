@@ -15,6 +15,7 @@
 #ifndef NEST_SESSION_ARGS_H
 #define NEST_SESSION_ARGS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <nest/error.h>
@@ -64,7 +65,12 @@ enum nest_error nest_label_prepend(char *out, size_t size, const char *prefix, c
 /* last element of a label, after the last " -> " (the whole label if none) */
 const char *nest_label_last(const char *label);
 
-/* a session request's label (empty if absent) and donated quota (absent
+/* true if text has no control characters (C0, DEL, C1 in UTF-8): what a
+ * child says about itself may reach a log or a terminal only so */
+bool nest_text_printable(const char *text);
+
+/* a session request's label (empty if absent, NEST_ERR_INVALID_ARGS if it
+ * is not printable) and donated quota (absent
  * counts as 0): NEST_ERR_INVALID_ARGS for anything malformed */
 enum nest_error nest_args_label(const char *args, char *label, size_t size);
 enum nest_error nest_args_quota(const char *args, uint64_t *ram, uint64_t *caps);

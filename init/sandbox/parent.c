@@ -50,7 +50,7 @@ enum nest_error parent_serve_upgrade(struct parent_server *p, struct nest_cap ca
 
 	if (!s || (s->phase != SESSION_CAP_HANDED_OUT && s->phase != SESSION_UPGRADE_REQUESTED))
 		return NEST_ERR_INVALID_CAP;
-	if (nest_args_quota(args, &ram, &caps))
+	if (!nest_text_printable(args) || nest_args_quota(args, &ram, &caps))
 		return NEST_ERR_INVALID_ARGS;
 	err = pd_transfer_quota(&p->child->pd, s->route.kind == ROUTE_CHILD
 	                        ? s->route.server->pd.cap : sb->env->pd.cap, ram, caps);
@@ -92,6 +92,8 @@ enum nest_error parent_serve_announce(struct parent_server *p, const char *name,
 	struct sandbox *sb = child->sandbox;
 	struct service *svc;
 
+	if (!nest_text_printable(name))
+		return NEST_ERR_INVALID_ARGS;
 	if (!child_provides(child, name)) {
 		nest_log(sb->env, "Error: %s: illegal announcement of service \"%s\"",
 		         child->name, name);
@@ -147,7 +149,7 @@ enum nest_error parent_serve_resource_request(struct parent_server *p, const cha
 	struct child *child = p->child;
 	uint64_t ram = 0, caps = 0;
 
-	if (nest_args_quota(args, &ram, &caps))
+	if (!nest_text_printable(args) || nest_args_quota(args, &ram, &caps))
 		return NEST_ERR_INVALID_ARGS;
 	/* once per request: a child repeating itself cannot flood init's log */
 	if (ram != child->requested_ram || caps != child->requested_caps)

@@ -276,7 +276,9 @@ enum nest_error session_create(struct child *client, const char *service, const 
 	char label[LABEL_LEN] = "";
 	uint64_t ram = 0, caps = 0;
 
+	/* every string a child sends may reach the log or the state report */
 	if (strlen(service) >= SERVICE_LEN || strlen(args) >= ARGS_LEN ||
+	    !nest_text_printable(service) || !nest_text_printable(args) ||
 	    nest_args_label(args, label, sizeof(label)) || nest_args_quota(args, &ram, &caps))
 		return NEST_ERR_INVALID_ARGS;
 	/* the session label is the client's name and the label it chose */

@@ -347,6 +347,14 @@ enum nest_error nest_args_quota(const char *args, uint64_t *ram, uint64_t *caps)
 	return NEST_OK;
 }
 
+bool nest_text_printable(const char *text)
+{
+	for (const unsigned char *c = (const unsigned char *)text; *c; c++)
+		if (*c < 0x20 || *c == 0x7f || (c[0] == 0xc2 && c[1] >= 0x80 && c[1] <= 0x9f))
+			return false;
+	return true;
+}
+
 enum nest_error nest_args_label(const char *args, char *label, size_t size)
 {
 	enum nest_error err = nest_args_str(args, "label", label, size);
@@ -354,5 +362,7 @@ enum nest_error nest_args_label(const char *args, char *label, size_t size)
 		label[0] = 0;
 		return NEST_OK;
 	}
+	if (!err && !nest_text_printable(label))
+		err = NEST_ERR_INVALID_ARGS;
 	return err ? NEST_ERR_INVALID_ARGS : NEST_OK;
 }
