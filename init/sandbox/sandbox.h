@@ -179,6 +179,7 @@ struct state_reporter {
 	struct nest_client         timer;      /* rate limit and periodic refresh */
 	struct nest_signal_handler timer_handler, immediate;
 	int                        scheduled, timer_failed;
+	int                        cut;        /* the last report showed sessions in part */
 	char                      *last;       /* the last report, to skip repeats */
 };
 
@@ -315,9 +316,6 @@ void            state_report_init(struct sandbox *sb);
 void            state_report_apply_config(struct sandbox *sb);
 void            state_report_trigger(struct sandbox *sb);
 void            state_report_trigger_immediate(struct sandbox *sb);
-/* the report as text, for a report session or a test */
-enum nest_error state_report_generate(struct sandbox *sb, char *buffer, size_t size,
-                                      size_t *length);
 
 /* sessions of init's parent forwarded to children (server.c) */
 void            server_apply_config(struct sandbox *sb);

@@ -13,6 +13,7 @@
  * is not published again.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,8 @@ struct xml_out {
 	char  *buf;
 	size_t size, len;
 	int    overflow;
+	size_t share;          /* bytes of session nodes a child may fill */
+	size_t sessions_end;   /* where the current child's session nodes must end */
 };
 
 static void out(struct xml_out *x, const char *fmt, ...)
@@ -101,10 +104,31 @@ static void out_pd_info(struct xml_out *x, struct nest_client *pd, int ram)
 	}
 }
 
+static void out_session_node_text(struct xml_out *x, const char *service, const char *label,
+                                  const char *state, uint64_t ram, uint64_t caps,
+                                  const char *args);
+
 /* args: NULL unless <report session_args="yes"> */
 static void out_session_node(struct xml_out *x, const char *service, const char *label,
                              const char *state, uint64_t ram, uint64_t caps,
                              const char *args)
+{
+	size_t start = x->len;
+
+	if (x->len > x->sessions_end || x->overflow)
+		return;
+	out_session_node_text(x, service, label, state, ram, caps, args);
+	/* a node beyond the child's share is not shown, nor any after it */
+	if (x->share != SIZE_MAX && (x->overflow || x->len > x->sessions_end)) {
+		x->overflow = 0;
+		x->len = start;
+		x->sessions_end = 0;
+	}
+}
+
+static void out_session_node_text(struct xml_out *x, const char *service, const char *label,
+                                  const char *state, uint64_t ram, uint64_t caps,
+                                  const char *args)
 {
 	out(x, "<session");
 	out_attr(x, "service", service);
@@ -184,6 +208,7 @@ static void out_child(struct sandbox *sb, struct xml_out *x, struct child *c)
 			out(x, " requested=\"%llu\"", (unsigned long long)c->requested_caps);
 		out(x, "/>");
 	}
+	x->sessions_end = x->share == SIZE_MAX ? SIZE_MAX : x->len + x->share;
 	if (d->requested) {
 		out(x, "<requested>");
 		for (struct pending_request *r = sb->pending; r; r = r->next)
@@ -227,11 +252,11 @@ static void out_child(struct sandbox *sb, struct xml_out *x, struct child *c)
 	out(x, "</child>");
 }
 
-enum nest_error state_report_generate(struct sandbox *sb, char *buffer, size_t size,
-                                      size_t *length)
+static enum nest_error generate(struct sandbox *sb, char *buffer, size_t size, size_t share,
+                                size_t *length)
 {
 	struct state_reporter *r = &sb->reporter;
-	struct xml_out x = { .buf = buffer, .size = size };
+	struct xml_out x = { .buf = buffer, .size = size, .share = share };
 
 	out(&x, "<state");
 	if (r->version[0])
@@ -255,18 +280,43 @@ enum nest_error state_report_generate(struct sandbox *sb, char *buffer, size_t s
 	return x.overflow ? NEST_ERR_MSG_TOO_LARGE : NEST_OK;
 }
 
+/*
+ * A report too large for the buffer (*cut) still shows every child: what is left
+ * beside the children's own nodes is shared equally among the children's
+ * session lists, so a child with many (or long-labelled) sessions crowds
+ * out nobody but itself.
+ */
+static enum nest_error generate_fair(struct sandbox *sb, char *buffer, size_t size,
+                                     size_t *length, int *cut)
+{
+	size_t base = 0, children = 0;
+
+	*cut = 0;
+	if (generate(sb, buffer, size, SIZE_MAX, length) == NEST_OK)
+		return NEST_OK;
+	*cut = 1;
+	if (generate(sb, buffer, size, 0, &base))
+		return NEST_ERR_MSG_TOO_LARGE;
+	for (struct child *c = sb->children; c; c = c->next)
+		children += c->state != CHILD_ABANDONED;
+	return generate(sb, buffer, size, (size - 1 - base) / (children ? children : 1), length);
+}
+
 static void publish(struct sandbox *sb)
 {
 	struct state_reporter *r = &sb->reporter;
 	size_t length = 0;
 	char *copy;
+	int was_cut = r->cut;
 
 	if (!r->buffer)
 		return;
-	if (state_report_generate(sb, r->buffer, r->buffer_size, &length)) {
+	if (generate_fair(sb, r->buffer, r->buffer_size, &length, &r->cut)) {
 		nest_log(sb->env, "Error: state report exceeds maximum size");
 		length = (size_t)snprintf(r->buffer, r->buffer_size,
 		                          "<state error=\"report buffer exceeded\"/>");
+	} else if (r->cut && !was_cut) {
+		nest_log(sb->env, "Warning: state report exceeds its buffer, sessions shown in part");
 	}
 	if (r->last && strlen(r->last) == length && !memcmp(r->last, r->buffer, length))
 		return;
