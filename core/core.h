@@ -43,8 +43,7 @@ struct pd_server {
 	struct process     process;
 	struct nest_io_handler end_watch;   /* the process has ended */
 	int                exit_code, signal;
-	struct fault_report report;
-	int                have_report;
+	struct process_fault fault;          /* what the kernel delivered, if fatal */
 	struct nest_cap    exit_sigh;
 	unsigned           cpu_first, cpu_count;   /* affinity; count 0: any CPU */
 	struct pd_server  *next;
@@ -70,6 +69,12 @@ struct parent_server {
 	struct core          *core;
 };
 
+struct core_tracer {                      /* the kernel's word on faults */
+	struct core           *core;
+	int                    fd;
+	struct nest_io_handler handler;
+};
+
 struct core_stats {                       /* SIGUSR1 prints core's resource use */
 	struct core           *core;
 	int                    fd;
@@ -88,6 +93,7 @@ struct core {
 	struct nest_entrypoint ep;
 	struct zombie       *zombies;         /* processes of closed PDs, not yet reaped */
 	struct core_stats    stats;
+	struct core_tracer   tracer;
 	struct boot_watch    boot_watch;
 	struct sandbox       sandbox;
 	struct boot_module  *modules;
@@ -136,6 +142,7 @@ enum nest_error report_session_create(struct core *core, struct core_session *s,
 void            report_session_destroy(void *server);
 
 enum nest_error core_stats_init(struct core *core, struct core_stats *stats);
+enum nest_error core_tracer_init(struct core *core, struct core_tracer *tracer);
 enum nest_error boot_watch_init(struct core *core, struct boot_watch *watch, const char *dir);
 void            boot_watch_fini(struct core *core, struct boot_watch *watch);
 /* signal the ROM sessions of a module that has a new version */

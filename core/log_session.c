@@ -17,9 +17,21 @@
 
 NEST_RPC_DISPATCH(log, LOG_INTERFACE)
 
+/*
+ * A client may write LINES_PER_S lines a second, and LINES_BURST at once.
+ * One that writes more is silenced until a tenth of a burst has built up;
+ * what it wrote meanwhile is dropped, and the count is told with its next
+ * printed line. So a flood costs the terminal a line per millisecond and a
+ * notice every fifth of a second at most, and the log says what is missing.
+ */
+enum { LINES_PER_S = 1000, LINES_BURST = 2000 };
+
 struct log_server {
 	struct nest_rpc_object object;
 	char                   label[LABEL_MAX];
+	uint64_t               tokens;       /* lines it may write now, times 10^6 */
+	uint64_t               refilled_us;
+	uint64_t               dropped;      /* silenced while not 0 */
 };
 
 /* text as it may reach a terminal: control characters (C0, DEL, and C1
@@ -58,8 +70,33 @@ void core_log(const char *fmt, ...)
 	core_log_line("core", text);
 }
 
+static bool may_write(struct log_server *log)
+{
+	const uint64_t line = 1000000, full = LINES_BURST * line;
+	uint64_t now = plat_time_us(), gained = (now - log->refilled_us) * LINES_PER_S;
+
+	log->refilled_us = now;
+	log->tokens = gained >= full - log->tokens ? full : log->tokens + gained;
+	if (log->tokens < (log->dropped ? full / 10 : line))
+		return false;
+	log->tokens -= line;
+	return true;
+}
+
 enum nest_error log_serve_write(struct log_server *log, const char *text)
 {
+	char notice[96];
+
+	if (!may_write(log)) {
+		log->dropped++;
+		return NEST_OK;
+	}
+	if (log->dropped) {
+		snprintf(notice, sizeof(notice), "(%llu lines dropped: more than %u a second)",
+		         (unsigned long long)log->dropped, LINES_PER_S);
+		core_log_line(log->label, notice);
+		log->dropped = 0;
+	}
 	core_log_line(log->label, text);
 	return NEST_OK;
 }
@@ -71,6 +108,8 @@ enum nest_error log_session_create(struct core *core, const char *label, void **
 	if (!log)
 		return NEST_ERR_OUT_OF_RAM;
 	snprintf(log->label, sizeof(log->label), "%s", label);
+	log->tokens      = (uint64_t)LINES_BURST * 1000000;
+	log->refilled_us = plat_time_us();
 	if (nest_ep_manage(&core->ep, &log->object, log, log)) {
 		free(log);
 		return NEST_ERR_OUT_OF_CAPS;

@@ -207,24 +207,28 @@ enum nest_error pd_serve_quota(struct pd_server *pd, uint64_t *ram_quota, uint64
 
 static void log_fault(struct pd_server *pd)
 {
-	if (!pd->have_report)
-		core_log("%s: killed by %s (signal %d)", pd->label, signal_name(pd->signal),
-		         pd->signal);
-	else if (pd->report.code > 0)
-		core_log("%s: killed by %s (signal %d), fault address 0x%llx, ip 0x%llx",
-		         pd->label, signal_name(pd->signal), pd->signal,
-		         pd->report.addr, pd->report.ip);
-	else
+	const struct process_fault *f = &pd->fault;
+	const char *name = signal_name(pd->signal);
+
+	if (f->signal != pd->signal)
+		core_log("%s: killed by %s (signal %d)", pd->label, name, pd->signal);
+	else if (f->raised)
 		core_log("%s: killed by %s (signal %d) it raised itself, ip 0x%llx",
-		         pd->label, signal_name(pd->signal), pd->signal, pd->report.ip);
+		         pd->label, name, pd->signal, f->ip);
+	else
+		core_log("%s: killed by %s (signal %d), fault address 0x%llx, ip 0x%llx",
+		         pd->label, name, pd->signal, f->addr, f->ip);
 }
 
+/*
+ * How the process ended is the kernel's word: its exit code, or the signal
+ * that ended it. A fatal signal that core saw delivered (tracer.c), core
+ * carried out with SIGKILL; the fault is that signal then.
+ */
 static void process_ended(void *state)
 {
 	struct pd_server *pd = state;
 	struct process_end end;
-	size_t len;
-	unsigned count;
 	enum nest_error err = sandbox_reap(&pd->process, &end);
 
 	if (err == NEST_ERR_UNAVAILABLE)
@@ -232,20 +236,15 @@ static void process_ended(void *state)
 	if (err)
 		end = (struct process_end){ .signalled = true, .code = 9 };
 	nest_io_handler_fini(&pd->core->ep, &pd->end_watch);
-	/* descriptors sent along are dropped by the kernel (no handles taken) */
-	pd->have_report = plat_recv_nonblocking(pd->process.fault_channel, &pd->report,
-	                                        sizeof(pd->report), &len, NULL, 0, &count) == NEST_OK
-	                  && len == sizeof(pd->report);
+	pd->fault = pd->process.fault;
 	sandbox_release(&pd->process);
 	free_all_ram(pd);
 	if (pd->state == NEST_PD_EXITED)       /* stopped by its parent: no fault */
 		return;
-	/* a fault report is the component's own word, read only for the details;
-	 * a process stopped by its parent (state already EXITED) did not fault */
 	pd->exit_code = end.signalled ? 0 : end.code;
 	pd->signal    = end.signalled ? end.code : 0;
-	if (pd->have_report)
-		pd->signal = pd->report.signal;
+	if (end.signalled && end.code == SIGNAL_KILL && pd->fault.signal)
+		pd->signal = pd->fault.signal;
 	pd->state = pd->signal ? NEST_PD_FAULTED : NEST_PD_EXITED;
 	if (pd->state == NEST_PD_FAULTED)
 		log_fault(pd);
@@ -309,7 +308,7 @@ enum nest_error pd_serve_exit_state(struct pd_server *pd, uint32_t *state, int32
 	*state      = pd->state;
 	*exit_code  = pd->exit_code;
 	*signal     = (uint32_t)pd->signal;
-	*fault_addr = pd->have_report ? pd->report.addr : 0;
+	*fault_addr = pd->fault.signal == pd->signal ? pd->fault.addr : 0;
 	return NEST_OK;
 }
 
@@ -323,7 +322,7 @@ struct pd_server *pd_create(struct core *core, const char *label, struct pd_serv
 	pd->ref  = ref;
 	pd->cpu_first = cpu_first;
 	pd->cpu_count = cpu_count;
-	pd->process.pidfd = pd->process.fault_channel = -1;
+	pd->process.pidfd = -1;
 	snprintf(pd->label, sizeof(pd->label), "%s", label);
 	if (nest_ep_manage(&core->ep, &pd->object, pd, pd)) {
 		free(pd);

@@ -18,11 +18,21 @@ struct sandbox {
 	char why_not[128];             /* why namespaces are unavailable */
 };
 
-struct process {
-	int pid;
-	int pidfd;                     /* readable once the process has ended */
-	int fault_channel;             /* core's end: fault reports arrive here */
+/* a fatal signal the kernel delivered to a component (tracer.c) */
+struct process_fault {
+	int                signal;     /* 0: none */
+	bool               raised;     /* sent by the component itself, not a fault */
+	unsigned long long addr, ip;   /* addr only for a fault */
 };
+
+struct process {
+	int  pid;
+	int  pidfd;                    /* readable once the process has ended */
+	bool traced;                   /* core sees its signals (tracer.c) */
+	struct process_fault fault;
+};
+
+enum { SIGNAL_KILL = 9 };
 
 struct process_end {
 	bool     signalled;
@@ -47,6 +57,14 @@ void            sandbox_release(struct process *process);
 
 /* installed in the new process before exec */
 int sandbox_install_filter(int self_pid);
+
+/* the kernel tells core of signals delivered to its components: *fd is
+ * readable when one was; tracer_handle records each fatal one in the
+ * process that lookup finds for a pid, and lets every signal go on */
+enum nest_error tracer_init(int *fd);
+void            tracer_attach(struct process *process);
+void            tracer_handle(int fd, struct process *(*lookup)(void *state, int pid),
+                              void *state);
 
 /* RAM: a memfd that cannot grow; truncated on free so no mapping outlives it */
 enum nest_error ram_memfd_create(size_t size, int *fd);

@@ -141,7 +141,7 @@ void sandbox_fini(struct sandbox *sb)
 
 struct spawn_args {
 	struct sandbox *sb;
-	int             handles[4];     /* parent, pd, fault, binary */
+	int             handles[3];     /* parent, pd, binary */
 	const char     *name;
 	cpu_set_t       cpus;
 	int             pin;
@@ -160,8 +160,9 @@ static int fail(struct spawn_args *a, int step)
 static int spawn_child(void *arg)
 {
 	struct spawn_args *a = arg;
-	static const int targets[4] = { STARTUP_PARENT, STARTUP_PD, STARTUP_FAULT, STARTUP_BINARY };
-	int high[4];
+	static const int targets[3] = { STARTUP_PARENT, STARTUP_PD, STARTUP_BINARY };
+	int high[3];
+	sigset_t none_blocked;
 	char *argv[2] = { (char *)a->name, NULL };
 	char *envp[1] = { NULL };
 	struct rlimit files = { STARTUP_BINARY, STARTUP_BINARY };
@@ -185,16 +186,16 @@ static int spawn_child(void *arg)
 		if (setresuid(OUTSIDE_UID, OUTSIDE_UID, OUTSIDE_UID)) return fail(a, 9);
 	}
 	/* move the handles above every target first, so none overwrites another */
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 3; i++)
 		if ((high[i] = fcntl(a->handles[i], F_DUPFD, STARTUP_BINARY + 1)) < 0)
 			return fail(a, 10);
-	for (int i = 0; i < 4; i++)
-		if (dup3(high[i], targets[i], i == 3 ? O_CLOEXEC : 0) < 0)
+	for (int i = 0; i < 3; i++)
+		if (dup3(high[i], targets[i], i == 2 ? O_CLOEXEC : 0) < 0)
 			return fail(a, 11);
 	if ((high[0] = open("/", O_PATH | O_CLOEXEC)) < 0 ||
 	    dup2(high[0], 0) < 0 || dup2(high[0], 1) < 0 || dup2(high[0], 2) < 0)
 		return fail(a, 12);
-	if (close_range(STARTUP_FAULT + 1, STARTUP_BINARY - 1, 0) ||
+	if (close_range(STARTUP_PD + 1, STARTUP_BINARY - 1, 0) ||
 	    close_range(STARTUP_BINARY + 1, ~0U, 0))
 		return fail(a, 12);
 	if (setrlimit(RLIMIT_NOFILE, &files) || setrlimit(RLIMIT_DATA, &data) ||
@@ -203,6 +204,9 @@ static int spawn_child(void *arg)
 	    setrlimit(RLIMIT_FSIZE, &none) || setrlimit(RLIMIT_MEMLOCK, &none))
 		return fail(a, 13);
 	setsid();
+	sigemptyset(&none_blocked);            /* core blocks what its signalfds take */
+	if (sigprocmask(SIG_SETMASK, &none_blocked, NULL))
+		return fail(a, 18);
 	if (a->pin && sched_setaffinity(0, sizeof(a->cpus), &a->cpus))
 		return fail(a, 17);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
@@ -227,15 +231,12 @@ enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
 {
 	static char stack[SPAWN_STACK] __attribute__((aligned(16)));
 	struct spawn_args a = { .sb = sb, .name = name, .error = 0, .step = 0 };
-	int fault[2], pidfd = -1, flags, status;
+	int pidfd = -1, flags, status;
 	pid_t pid;
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fault))
-		return NEST_ERR_OUT_OF_CAPS;
 	a.handles[0] = parent_cap;
 	a.handles[1] = pd_cap;
-	a.handles[2] = fault[1];
-	a.handles[3] = binary;
+	a.handles[2] = binary;
 	if (cpu_count) {
 		unsigned online = sandbox_cpu_count();
 		CPU_ZERO(&a.cpus);
@@ -245,19 +246,16 @@ enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
 	}
 	flags = CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD | (sb->namespaces ? CLONE_NEWPID : 0);
 	pid = clone(spawn_child, stack + sizeof(stack), flags, &a, &pidfd);
-	close(fault[1]);
 	if (pid < 0 || a.step) {
 		if (pid > 0) {
 			waitpid(pid, &status, 0);
 			close(pidfd);
 		}
-		close(fault[0]);
 		errno = a.error;
 		return NEST_ERR_IO;
 	}
-	process->pid           = pid;
-	process->pidfd         = pidfd;
-	process->fault_channel = fault[0];
+	*process = (struct process){ .pid = pid, .pidfd = pidfd };
+	tracer_attach(process);
 	return NEST_OK;
 }
 
@@ -284,9 +282,7 @@ void sandbox_release(struct process *process)
 {
 	if (process->pidfd >= 0)
 		close(process->pidfd);
-	if (process->fault_channel >= 0)
-		close(process->fault_channel);
-	process->pidfd = process->fault_channel = -1;
+	process->pidfd = -1;
 	process->pid = 0;
 }
 

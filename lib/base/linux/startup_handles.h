@@ -12,16 +12,7 @@
 enum {
 	STARTUP_PARENT = 3,     /* capability of the parent interface */
 	STARTUP_PD     = 4,     /* the component's own PD session */
-	STARTUP_FAULT  = 5,     /* channel to core for fault reports */
 	STARTUP_BINARY = 1023,  /* ROM dataspace of the binary, close-on-exec */
-};
-
-/* what the runtime's fault handler tells core before the process dies */
-struct fault_report {
-	int                signal;
-	int                code;
-	unsigned long long addr;   /* faulting data address */
-	unsigned long long ip;     /* instruction pointer */
 };
 
 #endif

@@ -1,9 +1,11 @@
 /*
- * \brief  Processes that outlive their PD until the kernel has ended them
+ * \brief  Core's processes: the signals the kernel delivers to them, and
+ *         processes that outlive their PD
  *
  * A PD that is closed while its process is still being killed hands the
  * process over to here: core never waits for the kernel, it reaps the
- * process when its pidfd becomes readable.
+ * process when its pidfd becomes readable. Signals delivered to any of
+ * them are recorded by core/linux/tracer.c in the process they belong to.
  */
 #include <stdlib.h>
 #include "core/core.h"
@@ -51,5 +53,33 @@ void core_reap_later(struct core *core, struct process *process)
 	}
 	z->next = core->zombies;
 	core->zombies = z;
-	*process = (struct process){ .pid = 0, .pidfd = -1, .fault_channel = -1 };
+	*process = (struct process){ .pid = 0, .pidfd = -1 };
+}
+
+static struct process *traced_process(void *state, int pid)
+{
+	struct core *core = state;
+	for (struct pd_server *pd = core->pds; pd; pd = pd->next)
+		if (pd->process.pid == pid)
+			return &pd->process;
+	for (struct zombie *z = core->zombies; z; z = z->next)
+		if (z->process.pid == pid)
+			return &z->process;
+	return NULL;
+}
+
+static void signals_delivered(void *state)
+{
+	struct core_tracer *tracer = state;
+	tracer_handle(tracer->fd, traced_process, tracer->core);
+}
+
+enum nest_error core_tracer_init(struct core *core, struct core_tracer *tracer)
+{
+	enum nest_error err = tracer_init(&tracer->fd);
+	tracer->core = core;
+	if (!err)
+		err = nest_io_handler_init(&core->ep, &tracer->handler, tracer->fd,
+		                           signals_delivered, tracer);
+	return err;
 }
