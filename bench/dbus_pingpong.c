@@ -2,7 +2,7 @@
  * \brief  Baseline: empty D-Bus method call round trip on a private bus
  *
  * Nest's null RPC must be at least 10x faster than the usual Linux answer to
- * "call a method in another process" (DESIGN.md section 4). The program starts
+ * "call a method in another process" (docs/targets.md). The program starts
  * its own dbus-daemon with a generated configuration (so no system or session
  * bus and no host policy are involved), a server process that owns a name and
  * answers an empty method call, and calls it from the main process with

@@ -1,7 +1,7 @@
 /*
  * \brief  Baseline for bench/boot and bench/rss: plain static processes that say "up" and idle
  *
- * DESIGN.md section 4 sets absolute targets for a boot of 60 components and
+ * docs/targets.md sets absolute targets for a boot of 60 components and
  * for the memory of an idle one; beside Nest's figures, bench/run shows what
  * Linux itself needs for the same without any framework: one launcher that
  * spawns N copies of a static binary (itself, run as "raw_idle"), each of

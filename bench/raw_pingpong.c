@@ -1,7 +1,7 @@
 /*
  * \brief  Baseline: 64-byte ping-pong between two processes over SOCK_SEQPACKET
  *
- * This is the floor Nest's null RPC is measured against (DESIGN.md section 4:
+ * This is the floor Nest's null RPC is measured against (docs/targets.md:
  * within 1.3x of it): the cheapest synchronous exchange two Linux processes
  * can do with the same kind of socket Nest uses for capabilities, with no
  * descriptors passed and no marshalling. The client sends and receives, the

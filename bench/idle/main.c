@@ -3,7 +3,7 @@
  *
  * bench/boot starts sixty of these to time a boot and bench/rss reads
  * their memory, so it allocates nothing itself: whatever it costs is the
- * runtime's own overhead per component (DESIGN.md section 4).
+ * runtime's own overhead per component (docs/targets.md).
  */
 #include <nest/env.h>
 

@@ -34,9 +34,14 @@ void component_construct(struct nest_env *env)
 			nest_env_exit(env, 1);
 	for (int b = 0; b < BATCHES; b++) {
 		uint64_t start = plat_time_us();
+		unsigned failed = 0;
 		for (int i = 0; i < PER_BATCH; i++)
-			bench_null(&bench);
+			failed += bench_null(&bench) != NEST_OK;
 		batch_us[b] = (double)(plat_time_us() - start) / PER_BATCH;
+		if (failed) {
+			nest_log(env, "Error: %u of %u calls failed", failed, PER_BATCH);
+			nest_env_exit(env, 1);
+		}
 	}
 	qsort(batch_us, BATCHES, sizeof(batch_us[0]), compare);
 	nest_log(env, "nest_rpc median_us=%.2f p10_us=%.2f p90_us=%.2f",

@@ -30,15 +30,22 @@ void component_construct(struct nest_env *env)
 	if (nest_env_session(env, "Pong", "ram_quota=4K, cap_quota=1", &session))
 		nest_env_exit(env, 1);
 	nest_client_init(&pong, session);
-	nest_signal_handler_init(&env->ep, &m.handler, count, &m);
-	if (pong_exchange(&pong, nest_signal_cap(&m.handler), &pong_ctx))
+	if (nest_signal_handler_init(&env->ep, &m.handler, count, &m) ||
+	    pong_exchange(&pong, nest_signal_cap(&m.handler), &pong_ctx))
 		nest_env_exit(env, 1);
 	for (uint64_t round = 0; round < WARMUP + ROUNDS; round++) {
 		if (round == WARMUP)
 			start = plat_time_us();
-		nest_signal_submit(pong_ctx, 1);
+		if (nest_signal_submit(pong_ctx, 1)) {
+			nest_log(env, "Error: submit %llu failed", (unsigned long long)round);
+			nest_env_exit(env, 1);
+		}
 		while (m.received <= round)
-			nest_ep_dispatch_one(&env->ep, -1);
+			if (nest_ep_dispatch_one(&env->ep, -1)) {
+				nest_log(env, "Error: waiting for signal %llu failed",
+				         (unsigned long long)round);
+				nest_env_exit(env, 1);
+			}
 	}
 	{
 		uint64_t us = plat_time_us() - start;
