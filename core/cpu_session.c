@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <nest/session_args.h>
 #include <nest/session/cpu.h>
 #include "core/core.h"
 
@@ -23,7 +24,7 @@ struct cpu_server {
 
 enum nest_error cpu_serve_create_thread(struct cpu_server *cpu, const char *name, uint32_t *thread)
 {
-	if (!*name)
+	if (!*name || !nest_text_printable(name))
 		return NEST_ERR_INVALID_ARGS;
 	for (uint32_t i = 0; i < MAX_THREADS; i++)
 		if (!cpu->names[i][0]) {

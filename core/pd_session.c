@@ -234,7 +234,7 @@ static void process_ended(void *state)
 	if (err == NEST_ERR_UNAVAILABLE)
 		return;
 	if (err)
-		end = (struct process_end){ .signalled = true, .code = 9 };
+		end = (struct process_end){ .signalled = true, .code = SIGNAL_KILL };
 	nest_io_handler_fini(&pd->core->ep, &pd->end_watch);
 	pd->fault = pd->process.fault;
 	sandbox_release(&pd->process);

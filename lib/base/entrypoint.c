@@ -244,14 +244,19 @@ static void handle_bind(struct nest_rpc_object *obj)
 	obj->channel_count++;
 }
 
-/* the reply to the call on channel; a client that does not take it loses
- * the channel */
-static void send_reply(struct nest_channel *channel, struct nest_msg *msg)
+static enum nest_error send_reply_once(int fd, struct nest_msg *msg)
 {
 	int handles[NEST_MSG_MAX_CAPS];
 	for (unsigned i = 0; i < msg->cap_count; i++)
 		handles[i] = nest_cap_handle(msg->caps[i]);  /* lent by the server */
-	if (plat_send_nonblocking(channel->fd, msg->data, msg->len, handles, msg->cap_count))
+	return plat_send_nonblocking(fd, msg->data, msg->len, handles, msg->cap_count);
+}
+
+/* the reply to the call on channel; a client that does not take it loses
+ * the channel */
+static void send_reply(struct nest_channel *channel, struct nest_msg *msg)
+{
+	if (send_reply_once(channel->fd, msg))
 		channel_unlink(channel);
 }
 
@@ -303,6 +308,7 @@ static void handle_call(struct nest_entrypoint *ep, struct nest_channel *channel
 	}
 	if (ep->serving_orphaned) {              /* its object was dissolved meanwhile */
 		ep->serving_orphaned = 0;
+		send_reply_once(channel->fd, msg);
 		msg->cap_count = 0;
 		plat_close(channel->fd);
 		free(channel);
