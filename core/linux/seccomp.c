@@ -90,29 +90,30 @@ static void allow_fcntl(struct filter *f)
 	emit(f, (struct sock_filter)RET(ALLOW));
 }
 
+/* allow nr if its argument at offset_a is a and that at offset_b is b */
+static void allow_if_both(struct filter *f, unsigned nr, unsigned offset_a, unsigned a,
+                          unsigned offset_b, unsigned b)
+{
+	rule(f, nr, 6);
+	load(f, offset_a);
+	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, a, 0, 3));
+	load(f, offset_b);
+	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, b, 0, 1));
+	emit(f, (struct sock_filter)RET(ALLOW));
+	emit(f, (struct sock_filter)RET(DENY));
+}
+
 /* the one socket option a component sets: a receive timeout for its own
  * calls. Every other option (buffer sizes above all) would change the socket
  * for every holder of a shared capability end. */
 static void allow_setsockopt_timeout(struct filter *f)
 {
-	rule(f, SYS_setsockopt, 6);
-	load(f, ARG_LO(1));
-	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SOL_SOCKET, 0, 3));
-	load(f, ARG_LO(2));
-	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SO_RCVTIMEO, 0, 1));
-	emit(f, (struct sock_filter)RET(ALLOW));
-	emit(f, (struct sock_filter)RET(DENY));
+	allow_if_both(f, SYS_setsockopt, ARG_LO(1), SOL_SOCKET, ARG_LO(2), SO_RCVTIMEO);
 }
 
 static void allow_execveat_of_binary(struct filter *f)
 {
-	rule(f, SYS_execveat, 6);
-	load(f, ARG_LO(0));
-	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, STARTUP_BINARY, 0, 3));
-	load(f, ARG_LO(4));
-	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AT_EMPTY_PATH, 0, 1));
-	emit(f, (struct sock_filter)RET(ALLOW));
-	emit(f, (struct sock_filter)RET(DENY));
+	allow_if_both(f, SYS_execveat, ARG_LO(0), STARTUP_BINARY, ARG_LO(4), AT_EMPTY_PATH);
 }
 
 /* anonymous mappings only private and not grows-down (so RLIMIT_DATA

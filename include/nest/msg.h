@@ -62,6 +62,10 @@ void nest_msg_get_bytes(struct nest_msg *, struct nest_bytes *); /* view into th
 /* copy received bytes into a caller-provided buffer (client side of OUT(bytes)) */
 void nest_msg_get_bytes_into(struct nest_msg *, struct nest_bytes *);
 
+/* msg holds a message of len bytes just received, with the handles of the
+ * capabilities that came with it: read from its payload on */
+void nest_msg_received(struct nest_msg *msg, size_t len, const int *handles, unsigned count);
+
 /* capabilities received with a message and not taken over are released */
 void nest_msg_release_caps(struct nest_msg *msg);
 

@@ -112,12 +112,7 @@ static enum nest_error receive_reply(int channel, struct nest_msg *msg, unsigned
 		msg->cap_count = request_caps;
 		return EVICTED;
 	}
-	for (unsigned i = 0; i < count; i++)
-		msg->caps[i] = nest_cap_from_handle(handles[i]);
-	msg->cap_count = count;
-	msg->len       = (uint32_t)len;
-	msg->pos       = NEST_MSG_HEADER;
-	msg->error     = NEST_OK;
+	nest_msg_received(msg, len, handles, count);
 	if (status >= NEST_ERR_COUNT)
 		status = NEST_ERR_INVALID_ARGS;
 	if (status != NEST_OK)

@@ -291,12 +291,7 @@ static void handle_call(struct nest_entrypoint *ep, struct nest_channel *channel
 		send_reply(channel, msg);
 		return;
 	}
-	for (unsigned i = 0; i < count; i++)
-		msg->caps[i] = nest_cap_from_handle(handles[i]);
-	msg->cap_count = count;
-	msg->len   = (uint32_t)len;
-	msg->pos   = NEST_MSG_HEADER;
-	msg->error = NEST_OK;
+	nest_msg_received(msg, len, handles, count);
 	ep->serving = channel;
 	ep->serving_orphaned = 0;
 	ep->serving_deferred = 0;

@@ -146,6 +146,16 @@ void nest_msg_get_cap(struct nest_msg *msg, struct nest_cap *cap)
 	msg->caps[index] = NEST_CAP_INVALID;   /* ownership moves to the receiver */
 }
 
+void nest_msg_received(struct nest_msg *msg, size_t len, const int *handles, unsigned count)
+{
+	for (unsigned i = 0; i < count; i++)
+		msg->caps[i] = nest_cap_from_handle(handles[i]);
+	msg->cap_count = count;
+	msg->len       = (uint32_t)len;
+	msg->pos       = NEST_MSG_HEADER;
+	msg->error     = NEST_OK;
+}
+
 void nest_msg_release_caps(struct nest_msg *msg)
 {
 	for (unsigned i = 0; i < msg->cap_count; i++)
