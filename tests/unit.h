@@ -9,6 +9,7 @@
 #ifndef NEST_TESTS_UNIT_H
 #define NEST_TESTS_UNIT_H
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -56,6 +57,7 @@ static inline void unit_register(struct unit_case *c)
 	int main(int argc, char **argv) { \
 		int any_failed = 0; \
 		setvbuf(stdout, NULL, _IONBF, 0); \
+		signal(SIGPIPE, SIG_IGN);    /* as every process that submits signals */ \
 		for (struct unit_case *c = unit_registry.first; c; c = c->next) { \
 			int failed = 0; \
 			if (argc > 1 && !strstr(c->name, argv[1])) \

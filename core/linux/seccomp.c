@@ -160,7 +160,7 @@ int sandbox_install_filter(int self_pid)
 		SYS_sendmsg, SYS_recvmsg, SYS_epoll_wait, SYS_read, SYS_write, SYS_close, SYS_fstat, SYS_newfstatat, SYS_lseek,
 		SYS_mprotect, SYS_munmap, SYS_brk, SYS_madvise,
 		SYS_rt_sigaction, SYS_rt_sigprocmask, SYS_rt_sigreturn, SYS_sigaltstack,
-		SYS_sendto, SYS_recvfrom, SYS_recvmmsg,
+		SYS_sendto, SYS_recvfrom, SYS_pipe2, SYS_pwritev2,
 		SYS_epoll_create1, SYS_epoll_ctl, SYS_epoll_pwait, SYS_epoll_pwait2,
 		SYS_ppoll, SYS_poll,
 		SYS_clock_gettime, SYS_clock_nanosleep, SYS_nanosleep, SYS_gettimeofday,

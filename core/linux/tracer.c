@@ -31,6 +31,9 @@
 enum nest_error tracer_init(int *fd)
 {
 	sigset_t mask;
+
+	/* a signal submitted to a context whose receiver is gone is an error */
+	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
 	if (sigprocmask(SIG_BLOCK, &mask, NULL))

@@ -55,7 +55,8 @@ enum nest_error plat_waitset_wait_us(int waitset, void **tags, unsigned max,
  * and nothing else (they can neither take nor block the receiver's count) */
 enum nest_error plat_signal_create(int *receiver, int *sender);
 /* never waits; a context that holds many pending submits already takes no
- * more counts, but its receiver is woken anyway */
+ * more counts, but its receiver is woken anyway. The caller ignores SIGPIPE
+ * (a context whose receiver is gone is NEST_ERR_INVALID_CAP). */
 enum nest_error plat_signal_submit(int sender, uint64_t count);
 /* takes the pending count (0 if none); a bounded amount of work however
  * many submits arrived, the rest is taken at the next call */

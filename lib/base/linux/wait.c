@@ -1,14 +1,17 @@
 /*
- * \brief  Linux wait sets (epoll) and signal contexts (datagram socket pairs)
+ * \brief  Linux wait sets (epoll) and signal contexts (pipes)
  *
- * A signal context is a pair of datagram sockets: the receiver keeps one
- * end in its wait set, the other end is the capability. Each submit is one
- * datagram carrying its count; the receiver takes up to SIGNAL_BATCH at a
+ * A signal context is a pipe: the receiver keeps the read end in its wait
+ * set, the write end is the capability. Each submit writes its count (8
+ * bytes, so never torn); the receiver reads up to SIGNAL_BATCH counts at a
  * time and adds them, so many submits before the receiver runs coalesce into
- * one wake-up. A datagram socket is used, not an eventfd, because an eventfd
- * can be read (drained) by every holder, and a full or blocking one stalls
- * the submitter; a send with MSG_DONTWAIT never waits, and the holder of the
- * sending end cannot reach what was sent.
+ * one wake-up. Not an eventfd, which every holder could read (drain), and
+ * which would stall a submitter once full or made blocking: the write end of
+ * a pipe cannot read, and a write with RWF_NOWAIT never waits, whatever
+ * descriptor a client hands over as its context. A pipe holds 8,192 pending
+ * submits; beyond, submits take no more counts, but the receiver is woken.
+ * A write to a context whose receiver is gone fails with EPIPE: every
+ * process that submits ignores SIGPIPE.
  *
  * Waits with a timeout of whole milliseconds (and without one) use
  * epoll_wait as ever; only a timer's microsecond timeouts need epoll_pwait2.
@@ -17,8 +20,9 @@
 #include <errno.h>
 #include <limits.h>
 #include <sys/epoll.h>
+#include <fcntl.h>
 #include <stdint.h>
-#include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 #include <nest/platform.h>
@@ -93,24 +97,27 @@ enum nest_error plat_waitset_wait_us(int waitset, void **tags, unsigned max,
 
 enum nest_error plat_signal_create(int *receiver, int *sender)
 {
-	int sv[2];
-	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv) < 0)
+	int ends[2];
+	if (pipe2(ends, O_CLOEXEC | O_NONBLOCK) < 0)
 		return errno == EMFILE || errno == ENFILE ? NEST_ERR_OUT_OF_CAPS : NEST_ERR_IO;
-	*receiver = sv[0];
-	*sender   = sv[1];
+	*receiver = ends[0];
+	*sender   = ends[1];
 	return NEST_OK;
 }
 
 enum nest_error plat_signal_submit(int sender, uint64_t count)
 {
+	struct iovec iov = { &count, sizeof(count) };
+
 	if (count == 0)
 		return NEST_OK;
 	for (;;) {
-		if (send(sender, &count, sizeof(count), MSG_DONTWAIT | MSG_NOSIGNAL) >= 0)
+		/* RWF_NOWAIT: whatever the descriptor is and whoever set its flags */
+		if (pwritev2(sender, &iov, 1, -1, RWF_NOWAIT) == sizeof(count))
 			return NEST_OK;
 		if (errno == EINTR)
 			continue;
-		if (errno == EAGAIN || errno == ENOBUFS)   /* the receiver is woken anyway */
+		if (errno == EAGAIN)              /* the receiver is woken anyway */
 			return NEST_OK;
 		return NEST_ERR_INVALID_CAP;
 	}
@@ -119,26 +126,18 @@ enum nest_error plat_signal_submit(int sender, uint64_t count)
 enum nest_error plat_signal_take(int receiver, uint64_t *count)
 {
 	uint64_t counts[SIGNAL_BATCH];
-	struct iovec iov[SIGNAL_BATCH];
-	struct mmsghdr msgs[SIGNAL_BATCH];
-	int n;
+	ssize_t n;
 
-	for (unsigned i = 0; i < SIGNAL_BATCH; i++) {
-		iov[i]  = (struct iovec){ &counts[i], sizeof(counts[i]) };
-		msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i], .msg_iovlen = 1 } };
-	}
-	while ((n = recvmmsg(receiver, msgs, SIGNAL_BATCH, MSG_DONTWAIT, NULL)) < 0 &&
-	       errno == EINTR)
+	while ((n = read(receiver, counts, sizeof(counts))) < 0 && errno == EINTR)
 		;
 	*count = 0;
 	if (n < 0)
 		return errno == EAGAIN ? NEST_OK : NEST_ERR_INVALID_CAP;
-	/* anyone holding the sender's end may send anything: only whole
-	 * counts count, and their sum saturates */
-	for (int i = 0; i < n; i++) {
-		if (msgs[i].msg_len != sizeof(uint64_t) || (msgs[i].msg_hdr.msg_flags & MSG_TRUNC))
-			continue;
+	/* anyone holding the sending end may write anything: each whole count
+	 * counts, and so does a piece of one; their sum saturates */
+	for (size_t i = 0; i < (size_t)n / sizeof(uint64_t); i++)
 		*count = counts[i] > UINT64_MAX - *count ? UINT64_MAX : *count + counts[i];
-	}
+	if (n % sizeof(uint64_t) && *count < UINT64_MAX)
+		(*count)++;
 	return NEST_OK;
 }
