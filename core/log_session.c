@@ -7,11 +7,11 @@
  * breaks or terminal escapes.
  */
 #include <stdarg.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <nest/platform.h>
+#include <nest/session_args.h>
 #include <nest/session/log.h>
 #include "core/core.h"
 
@@ -38,10 +38,10 @@ struct log_server {
  * as UTF-8) become '?', so that no client forges a line or an escape */
 static size_t put_printable(char *line, size_t len, size_t size, const char *text)
 {
-	for (const unsigned char *c = (const unsigned char *)text; *c && len < size; c++) {
-		bool c1 = c[0] == 0xc2 && c[1] >= 0x80 && c[1] <= 0x9f;
-		line[len++] = (*c < 0x20 && *c != '\t') || *c == 0x7f || c1 ? '?' : (char)*c;
-		c += c1;
+	for (; *text && len < size; text++) {
+		size_t control = *text == '\t' ? 0 : nest_text_control(text);
+		line[len++] = control ? '?' : *text;
+		text += control ? control - 1 : 0;
 	}
 	return len;
 }

@@ -22,18 +22,6 @@ static const char *const service_names[SERVICE_COUNT] = {
 	[SERVICE_RM] = "RM", [SERVICE_REPORT] = "Report",
 };
 
-/* a number in args, or fallback if the key is absent */
-static enum nest_error optional_u64(const char *args, const char *key, uint64_t fallback,
-                                    uint64_t *value)
-{
-	enum nest_error err = nest_args_u64(args, key, value);
-	if (err == NEST_ERR_NOT_FOUND) {
-		*value = fallback;
-		return NEST_OK;
-	}
-	return err ? NEST_ERR_INVALID_ARGS : NEST_OK;
-}
-
 /* the CPUs of a PD's affinity within core's space, the CPUs online: a
  * position beyond it wraps, a width beyond it is the whole space (width 0:
  * any CPU) */
@@ -41,8 +29,8 @@ static enum nest_error pd_affinity(const char *args, unsigned *first, unsigned *
 {
 	uint64_t x, width, space = sandbox_cpu_count();
 
-	if (optional_u64(args, "affinity_x", 0, &x) ||
-	    optional_u64(args, "affinity_width", 0, &width))
+	if (nest_args_u64_or(args, "affinity_x", 0, &x) ||
+	    nest_args_u64_or(args, "affinity_width", 0, &width))
 		return NEST_ERR_INVALID_ARGS;
 	*first = (unsigned)(x % space);
 	*count = (unsigned)(width < space ? width : space);

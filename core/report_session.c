@@ -90,12 +90,12 @@ static void report_free(struct report_server *r)
 enum nest_error report_session_create(struct core *core, struct core_session *s,
                                       const char *args)
 {
-	uint64_t page = plat_page_size(), buffer_size = DEFAULT_BUFFER_SIZE;
-	enum nest_error err = nest_args_u64(args, "buffer_size", &buffer_size);
+	uint64_t page = plat_page_size(), buffer_size;
+	enum nest_error err = nest_args_u64_or(args, "buffer_size", DEFAULT_BUFFER_SIZE,
+	                                       &buffer_size);
 	struct report_server *r;
 
-	if ((err && err != NEST_ERR_NOT_FOUND) || buffer_size == 0 ||
-	    buffer_size > REPORT_BUFFER_MAX)
+	if (err || buffer_size == 0 || buffer_size > REPORT_BUFFER_MAX)
 		return NEST_ERR_INVALID_ARGS;
 	if (s->ram_donated < report_session_ram_quota(buffer_size))
 		return NEST_ERR_INSUFFICIENT_RAM_QUOTA;

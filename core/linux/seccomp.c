@@ -3,14 +3,14 @@
  *
  * Installed by core in the new process before exec, so the sandbox never
  * depends on the component's cooperation. It allows only what the component
- * runtime needs: messages over the descriptors it holds, its wait set,
- * shared mappings of dataspaces, time, and leaving. No open, socket (other
- * than AF_UNIX pairs), connect, kill, ptrace, fork or memfd. Nothing that
- * changes a socket for its other holders: no shutdown (which would revoke a
- * shared capability for everyone), no socket options but a receive
- * timeout, no changing of file status flags. clone only makes threads of the process itself; clone3, whose
- * flags the filter cannot see, answers ENOSYS so that libc falls back to
- * clone. execveat is allowed once: for the binary at STARTUP_BINARY, a
+ * runtime needs: messages over the descriptors it holds, its wait set and
+ * signal pipes, shared mappings of dataspaces, time, and leaving. No open,
+ * socket (other than AF_UNIX pairs), connect, kill, ptrace, fork or memfd.
+ * Nothing that changes a socket for its other holders: no shutdown (which
+ * would revoke a shared capability for everyone), no socket options but a
+ * receive timeout, no changing of file status flags. clone only makes
+ * threads of the process itself; clone3, whose flags the filter cannot see,
+ * answers ENOSYS so that libc falls back to clone. execveat is allowed once: for the binary at STARTUP_BINARY, a
  * descriptor number that cannot exist after exec. Anonymous shared memory is
  * refused, so memory outside dataspaces is bounded by RLIMIT_DATA.
  */

@@ -12,9 +12,8 @@
  * and carried out by core (SIGKILL): the kernel would not, for the first
  * process of a PID namespace, which every component is, once it is traced.
  * A signal the component catches goes to its handler, one it ignores is
- * ignored. A stopped component
- * waits only for core, which handles each stop at once and never waits for
- * a component.
+ * ignored. A stopped component waits only for core, which handles each stop
+ * at once and never waits for a component.
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -102,6 +101,14 @@ static void signal_stop(struct process *process)
 	ptrace(PTRACE_CONT, pid, 0, signal);
 }
 
+/*
+ * A component that signals itself without end stops again as soon as it
+ * goes on: core takes at most STOPS_AT_ONCE stops per event, and raises
+ * SIGCHLD at itself for the rest, which its entrypoint takes after the
+ * events of everyone else.
+ */
+enum { STOPS_AT_ONCE = 64 };
+
 void tracer_handle(int fd, struct process *(*lookup)(void *state, int pid), void *state)
 {
 	struct signalfd_siginfo pending;
@@ -109,7 +116,7 @@ void tracer_handle(int fd, struct process *(*lookup)(void *state, int pid), void
 
 	while (read(fd, &pending, sizeof(pending)) == sizeof(pending))
 		;
-	for (;;) {
+	for (unsigned stops = 0; stops < STOPS_AT_ONCE; stops++) {
 		struct process *process;
 		memset(&info, 0, sizeof(info));
 		if (waitid(P_ALL, 0, &info, WSTOPPED | WNOHANG) < 0 || info.si_pid == 0)
@@ -119,4 +126,5 @@ void tracer_handle(int fd, struct process *(*lookup)(void *state, int pid), void
 		else
 			ptrace(PTRACE_CONT, info.si_pid, 0, 0);
 	}
+	raise(SIGCHLD);
 }

@@ -65,8 +65,17 @@ enum nest_error nest_label_prepend(char *out, size_t size, const char *prefix, c
 /* last element of a label, after the last " -> " (the whole label if none) */
 const char *nest_label_last(const char *label);
 
-/* true if text has no control characters (C0, DEL, C1 in UTF-8): what a
- * child says about itself may reach a log or a terminal only so */
+/* the number at key, or fallback if key is absent; NEST_ERR_INVALID_ARGS
+ * if it is malformed */
+enum nest_error nest_args_u64_or(const char *args, const char *key, uint64_t fallback,
+                                 uint64_t *value);
+
+/* the bytes of the control character at *at (C0 or DEL: 1, C1 in UTF-8:
+ * 2), 0 if it is none; at points into a NUL-terminated string */
+size_t nest_text_control(const char *at);
+
+/* true if text has no control characters: what a child says about itself
+ * may reach a log or a terminal only so */
 bool nest_text_printable(const char *text);
 
 /* a session request's label (empty if absent, NEST_ERR_INVALID_ARGS if it

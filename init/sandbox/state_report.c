@@ -104,28 +104,7 @@ static void out_pd_info(struct xml_out *x, struct nest_client *pd, int ram)
 	}
 }
 
-static void out_session_node_text(struct xml_out *x, const char *service, const char *label,
-                                  const char *state, uint64_t ram, uint64_t caps,
-                                  const char *args);
-
 /* args: NULL unless <report session_args="yes"> */
-static void out_session_node(struct xml_out *x, const char *service, const char *label,
-                             const char *state, uint64_t ram, uint64_t caps,
-                             const char *args)
-{
-	size_t start = x->len;
-
-	if (x->len > x->sessions_end || x->overflow)
-		return;
-	out_session_node_text(x, service, label, state, ram, caps, args);
-	/* a node beyond the child's share is not shown, nor any after it */
-	if (x->share != SIZE_MAX && (x->overflow || x->len > x->sessions_end)) {
-		x->overflow = 0;
-		x->len = start;
-		x->sessions_end = 0;
-	}
-}
-
 static void out_session_node_text(struct xml_out *x, const char *service, const char *label,
                                   const char *state, uint64_t ram, uint64_t caps,
                                   const char *args)
@@ -143,6 +122,23 @@ static void out_session_node_text(struct xml_out *x, const char *service, const 
 	out(x, "><args>");
 	out_escaped(x, args);
 	out(x, "</args></session>");
+}
+
+static void out_session_node(struct xml_out *x, const char *service, const char *label,
+                             const char *state, uint64_t ram, uint64_t caps,
+                             const char *args)
+{
+	size_t start = x->len;
+
+	if (x->len > x->sessions_end || x->overflow)
+		return;
+	out_session_node_text(x, service, label, state, ram, caps, args);
+	/* a node beyond the child's share is not shown, nor any after it */
+	if (x->share != SIZE_MAX && (x->overflow || x->len > x->sessions_end)) {
+		x->overflow = 0;
+		x->len = start;
+		x->sessions_end = 0;
+	}
 }
 
 static const char *session_phase_name(enum session_phase phase)

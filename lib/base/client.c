@@ -132,20 +132,23 @@ static enum nest_error call_locked(struct nest_client *client, struct nest_msg *
 	enum nest_error err;
 
 	for (unsigned attempt = 0; ; attempt++) {
-		bool fresh = client->channel < 0;
-		if (fresh && (err = bind_channel(client)))
+		bool bound_before = client->channel >= 0, unserved;
+		if (!bound_before && (err = bind_channel(client)))
 			return err;
 		err = send_request(client->channel, msg);
 		if (err == NEST_ERR_UNAVAILABLE)       /* one call at a time: it never fills */
 			err = NEST_ERR_INVALID_CAP;
+		/* a send fails only on a channel the server closed: unless it was
+		 * bound just now, for an eviction, not yet told */
+		unserved = err && bound_before;
 		if (!err) {
 			err = receive_reply(client->channel, msg, reply_caps);
-			fresh = err != EVICTED;            /* evicted: the request is unserved */
+			unserved = err == EVICTED;
 		}
 		if (err != NEST_ERR_INVALID_CAP && err != NEST_ERR_UNAVAILABLE && err != EVICTED)
 			return err;
 		drop_channel(&client->channel);
-		if (fresh || attempt == NEST_WIRE_REBINDS) {
+		if (!unserved || attempt == NEST_WIRE_REBINDS) {
 			msg->cap_count = 0;
 			return err == EVICTED ? NEST_ERR_UNAVAILABLE : err;
 		}

@@ -330,11 +330,12 @@ const char *nest_label_last(const char *label)
 	return last;
 }
 
-static enum nest_error u64_or_zero(const char *args, const char *key, uint64_t *value)
+enum nest_error nest_args_u64_or(const char *args, const char *key, uint64_t fallback,
+                                 uint64_t *value)
 {
 	enum nest_error err = nest_args_u64(args, key, value);
 	if (err == NEST_ERR_NOT_FOUND) {
-		*value = 0;
+		*value = fallback;
 		return NEST_OK;
 	}
 	return err ? NEST_ERR_INVALID_ARGS : NEST_OK;
@@ -342,15 +343,24 @@ static enum nest_error u64_or_zero(const char *args, const char *key, uint64_t *
 
 enum nest_error nest_args_quota(const char *args, uint64_t *ram, uint64_t *caps)
 {
-	if (u64_or_zero(args, "ram_quota", ram) || u64_or_zero(args, "cap_quota", caps))
+	if (nest_args_u64_or(args, "ram_quota", 0, ram) ||
+	    nest_args_u64_or(args, "cap_quota", 0, caps))
 		return NEST_ERR_INVALID_ARGS;
 	return NEST_OK;
 }
 
+size_t nest_text_control(const char *at)
+{
+	const unsigned char *c = (const unsigned char *)at;
+	if (*c < 0x20 || *c == 0x7f)
+		return 1;
+	return c[0] == 0xc2 && c[1] >= 0x80 && c[1] <= 0x9f ? 2 : 0;
+}
+
 bool nest_text_printable(const char *text)
 {
-	for (const unsigned char *c = (const unsigned char *)text; *c; c++)
-		if (*c < 0x20 || *c == 0x7f || (c[0] == 0xc2 && c[1] >= 0x80 && c[1] <= 0x9f))
+	for (; *text; text++)
+		if (nest_text_control(text))
 			return false;
 	return true;
 }

@@ -386,6 +386,33 @@ UNIT_TEST(parent_rewrites_label)
 	CHECK_EQ_STR(args, "ram_quota=4K, label=\"init -> shell\"");
 }
 
+UNIT_TEST(number_or_fallback)
+{
+	uint64_t v = 1;
+	CHECK_EQ_INT(nest_args_u64_or("a=5", "a", 7, &v), NEST_OK);
+	CHECK_EQ_INT(v, 5);
+	CHECK_EQ_INT(nest_args_u64_or("b=5", "a", 7, &v), NEST_OK);
+	CHECK_EQ_INT(v, 7);
+	CHECK_EQ_INT(nest_args_u64_or("a=\"5\"", "a", 7, &v), NEST_ERR_INVALID_ARGS);
+	CHECK_EQ_INT(nest_args_u64_or("a=5,,", "a", 7, &v), NEST_ERR_INVALID_ARGS);
+}
+
+/* what may reach a log: no C0, DEL or (UTF-8) C1 control character */
+UNIT_TEST(printable_text)
+{
+	CHECK(nest_text_printable("init -> caf\xc3\xa9 \xc2\xa0 ~"));
+	CHECK(!nest_text_printable("a\nb"));
+	CHECK(!nest_text_printable("a\tb"));
+	CHECK(!nest_text_printable("a\x7f"));
+	CHECK(!nest_text_printable("\x1b[2J"));
+	CHECK(!nest_text_printable("csi \xc2\x9b"));
+	CHECK_EQ_INT(nest_text_control("\xc2\x9bx"), 2);
+	CHECK_EQ_INT(nest_text_control("\xc2\xa0x"), 0);
+	CHECK_EQ_INT(nest_text_control("\x01"), 1);
+	CHECK_EQ_INT(nest_text_control("\xc2"), 0);
+	CHECK(nest_text_printable(""));
+}
+
 UNIT_TEST(random_strings_never_crash)
 {
 	static const char alphabet[] = "ab=,\" \\1Kx_.";

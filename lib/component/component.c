@@ -127,7 +127,9 @@ enum nest_error nest_env_request_resources(struct nest_env *env, uint64_t ram, u
 		    (err = parent_resource_avail_sigh(&env->parent,
 		                                      nest_cap_from_handle(env->resource_avail_sender)))) {
 			plat_close(env->resource_waitset);
-			env->resource_waitset = -1;
+			plat_close(env->resource_avail);
+			plat_close(env->resource_avail_sender);
+			env->resource_waitset = env->resource_avail = env->resource_avail_sender = -1;
 			return err;
 		}
 	}
@@ -180,7 +182,7 @@ int main(int argc, char **argv)
 	if (nest_platform_startup(&startup, argc, argv))
 		plat_exit(125);
 	env.name = startup.name;
-	env.resource_waitset = env.resource_avail = -1;
+	env.resource_waitset = env.resource_avail = env.resource_avail_sender = -1;
 	nest_client_init(&env.parent, startup.parent);
 	nest_client_init(&env.pd, startup.pd);
 	nest_heap_init(&env.pd);

@@ -7,7 +7,9 @@
  * server was woken, a signal "context" that is a full, blocking socket for
  * the server to submit to (init's heartbeat, the timer's timeout, core's
  * region-map fault handler), and session arguments that make core loop
- * (affinity_width=4294967295 for a PD that is then started). After each
+ * (affinity_width=4294967295 for a PD that is then started), and a storm
+ * of signals at its own main thread, each of which core (its tracer) is
+ * told of. After each
  * attack the probe shows that the victim still serves: each log line is
  * printed by core, routed through init, and the last ones need the timer,
  * init's routing and the sibling hello_server. On a system where any of
@@ -16,13 +18,16 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <nest/env.h>
 #include <nest/session/parent.h>
 #include <nest/session/pd.h>
+#include <nest/session/log.h>
 #include <nest/session/rm.h>
 #include <nest/session/rom.h>
 #include <nest/session/timer.h>
@@ -193,6 +198,42 @@ static void full_region_map_context(struct probe *p)
 	nest_client_fini(&rm);
 }
 
+struct storm { int pid, tid; atomic_int stop; unsigned sent; };
+
+static void count_signal(int signal) { (void)signal; }
+
+/* SIGUSR1 at the probe's main thread, without end: core, which traces the
+ * main thread, is told of each delivery */
+static void raise_storm(void *arg)
+{
+	struct storm *s = arg;
+	while (!atomic_load(&s->stop))
+		s->sent += syscall(SYS_tgkill, s->pid, s->tid, SIGUSR1) == 0;
+}
+
+static void signal_storm(struct probe *p)
+{
+	struct storm s = { .pid = getpid(), .tid = (int)syscall(SYS_gettid) };
+	struct nest_thread thread;
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = count_signal;
+	sigaction(SIGUSR1, &sa, NULL);
+	atomic_init(&s.stop, 0);
+	if (nest_thread_start(p->env, &thread, "storm", 16 * 1024, raise_storm, &s)) {
+		nest_log(p->env, "probe: cannot start the signal storm");
+		p->allowed++;
+		return;
+	}
+	for (unsigned i = 0; i < 100; i++)
+		log_write(&p->env->log, "probe: a line during the signal storm");
+	atomic_store(&s.stop, 1);
+	nest_thread_join(p->env, &thread);
+	nest_log(p->env, "probe: core after a storm of %s signals delivered: serves",
+	         s.sent > 1000 ? "many" : "some");
+}
+
 /*
  * The probe as the parent of a child of its own, in a PD whose affinity
  * is absurd: the child only has to exit.
@@ -273,5 +314,6 @@ void component_construct(struct nest_env *env)
 	full_timeout_context(&p);
 	full_region_map_context(&p);
 	absurd_affinity(&p);
+	signal_storm(&p);
 	probe_finish(&p);
 }
