@@ -14,7 +14,7 @@
 #include "core/linux/sandbox.h"
 #include "lib/base/linux/startup_handles.h"
 
-enum { LABEL_MAX = 160, SESSION_RAM_MIN = 4096, SESSION_CAPS_MIN = 1 };
+enum { LABEL_MAX = 160, SESSION_RAM_MIN = 4096, SESSION_CAPS_MIN = 1, CPU_THREADS_MAX = 64 };
 
 struct account {
 	uint64_t ram_quota, ram_used;
@@ -39,6 +39,8 @@ struct pd_server {
 	struct pd_server  *ref;             /* receives the quota back on close */
 	struct dataspace  *dataspaces;
 	uint64_t           object_caps;       /* charged by its process: objects, contexts */
+	uint64_t           data_charge;       /* its binary's data and bss, while it runs */
+	unsigned           descriptor_limit;  /* the kernel's, from its largest cap quota */
 	enum nest_pd_state state;
 	struct process     process;
 	struct nest_io_handler end_watch;   /* the process has ended */
@@ -111,9 +113,9 @@ struct core {
 void core_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void core_log_line(const char *label, const char *text);
 
-/* accounts */
-enum nest_error account_withdraw(struct account *a, uint64_t ram, uint64_t caps);
-void            account_deposit(struct account *a, uint64_t ram, uint64_t caps);
+/* a PD's account; the kernel's limits of its process follow */
+enum nest_error pd_withdraw(struct pd_server *pd, uint64_t ram, uint64_t caps);
+void            pd_deposit(struct pd_server *pd, uint64_t ram, uint64_t caps);
 
 /* PD service */
 struct pd_server *pd_create(struct core *core, const char *label, struct pd_server *ref,

@@ -2,8 +2,9 @@
  * \brief  Core's CPU service: the registry of a component's threads
  *
  * On Linux a component's threads run in its own process; the CPU session
- * names them and bounds their number, so that core's diagnostics can say
- * which thread of which component did what.
+ * names them, so that core's diagnostics can say which thread of which
+ * component did what. The kernel holds the process to as many threads as
+ * one session names (pd_session.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,7 @@
 
 NEST_RPC_DISPATCH(cpu, CPU_INTERFACE)
 
-enum { MAX_THREADS = 64, THREAD_NAME_MAX = 64 };
+enum { MAX_THREADS = CPU_THREADS_MAX, THREAD_NAME_MAX = 64 };
 
 struct cpu_server {
 	struct nest_rpc_object object;

@@ -72,7 +72,7 @@ static void destroy(struct core_session *s)
 	case SERVICE_REPORT: report_session_destroy(s->server); break;
 	case SERVICE_COUNT: break;
 	}
-	account_deposit(&s->payer->account, s->ram_donated, s->caps_donated);
+	pd_deposit(s->payer, s->ram_donated, s->caps_donated);
 	free(s);
 }
 
@@ -115,7 +115,7 @@ enum nest_error parent_serve_session(struct parent_server *p, const char *servic
 		free(s);
 		return NEST_ERR_INVALID_ARGS;
 	}
-	err = account_withdraw(&s->payer->account, ram, caps);
+	err = pd_withdraw(s->payer, ram, caps);
 	if (err) {
 		free(s);
 		return err;
@@ -124,7 +124,7 @@ enum nest_error parent_serve_session(struct parent_server *p, const char *servic
 	s->caps_donated = caps;
 	err = create(core, s, args);
 	if (err) {
-		account_deposit(&s->payer->account, ram, caps);
+		pd_deposit(s->payer, ram, caps);
 		free(s);
 		return err;
 	}
@@ -145,7 +145,7 @@ enum nest_error parent_serve_upgrade(struct parent_server *p, struct nest_cap se
 		return NEST_ERR_INVALID_CAP;
 	if (nest_args_quota(args, &ram, &caps))
 		return NEST_ERR_INVALID_ARGS;
-	err = account_withdraw(&(*link)->payer->account, ram, caps);
+	err = pd_withdraw((*link)->payer, ram, caps);
 	if (err)
 		return err;
 	(*link)->ram_donated  += ram;

@@ -9,6 +9,11 @@
  * dataspaces are freed at once: the PD's whole quota is then available for
  * its parent to take back.
  *
+ * What the kernel holds a PD's process to follows its quota: descriptors
+ * from its cap quota (raised when a transfer raises it), threads as many as a
+ * CPU session names, and private memory as much as its binary's data and
+ * bss take, charged to its RAM quota while the process runs.
+ *
  * A PD has two capabilities. The session capability (its parent's) offers
  * the whole interface. The component gets another one, which offers only
  * what concerns its own RAM: it cannot stop, restart or redirect the exit
@@ -24,7 +29,36 @@
 
 NEST_RPC_DISPATCH(pd, PD_INTERFACE)
 
-enum { RAM_ALLOC_MAX = 1u << 30 };
+enum {
+	RAM_ALLOC_MAX        = 1u << 30,
+	DESCRIPTORS_BASE     = 16,        /* standard, start-up and runtime handles */
+	DESCRIPTORS_PER_CAP  = 4,         /* an object, its channels, what it holds */
+	DATA_SLACK           = 16 << 10,  /* libc's start-up allocations: TLS */
+};
+
+static unsigned descriptor_limit(uint64_t cap_quota)
+{
+	uint64_t limit = DESCRIPTORS_BASE + cap_quota * DESCRIPTORS_PER_CAP;
+	if (cap_quota > STARTUP_BINARY || limit > STARTUP_BINARY)
+		return STARTUP_BINARY;
+	return (unsigned)limit;
+}
+
+/*
+ * The kernel's limit follows the largest cap quota the process has had: a
+ * client that donates caps for a session still holds the session's
+ * capability, so donating must not take away the descriptor it sits in.
+ */
+static void quota_changed(struct pd_server *pd)
+{
+	unsigned limit = descriptor_limit(pd->account.cap_quota);
+	if (pd->state != NEST_PD_RUNNING || limit <= pd->descriptor_limit)
+		return;
+	if (sandbox_limit_descriptors(&pd->process, limit))
+		core_log("%s: cannot raise its descriptor limit", pd->label);
+	else
+		pd->descriptor_limit = limit;
+}
 
 /* the component's own PD capability: RAM and quota, nothing of its life */
 static enum nest_error pd_own_dispatch(void *state, struct nest_msg *msg)
@@ -40,21 +74,26 @@ static enum nest_error pd_own_dispatch(void *state, struct nest_msg *msg)
 	}
 }
 
-enum nest_error account_withdraw(struct account *a, uint64_t ram, uint64_t caps)
+enum nest_error pd_withdraw(struct pd_server *pd, uint64_t ram, uint64_t caps)
 {
+	struct account *a = &pd->account;
 	if (a->ram_quota - a->ram_used < ram)
 		return NEST_ERR_OUT_OF_RAM;
 	if (a->cap_quota - a->cap_used < caps)
 		return NEST_ERR_OUT_OF_CAPS;
 	a->ram_quota -= ram;
 	a->cap_quota -= caps;
+	if (caps)
+		quota_changed(pd);
 	return NEST_OK;
 }
 
-void account_deposit(struct account *a, uint64_t ram, uint64_t caps)
+void pd_deposit(struct pd_server *pd, uint64_t ram, uint64_t caps)
 {
-	a->ram_quota += ram;
-	a->cap_quota += caps;
+	pd->account.ram_quota += ram;
+	pd->account.cap_quota += caps;
+	if (caps)
+		quota_changed(pd);
 }
 
 struct pd_server *pd_lookup(struct core *core, struct nest_cap cap)
@@ -94,6 +133,8 @@ static void free_all_ram(struct pd_server *pd)
 		dataspace_free(pd, &pd->dataspaces);
 	pd->account.cap_used -= pd->object_caps;
 	pd->object_caps = 0;
+	pd->account.ram_used -= pd->data_charge;
+	pd->data_charge = 0;
 }
 
 enum nest_error pd_serve_alloc_caps(struct pd_server *pd, uint32_t count)
@@ -188,10 +229,10 @@ enum nest_error pd_serve_transfer_quota(struct pd_server *pd, struct nest_cap to
 		return NEST_ERR_INVALID_CAP;
 	if (to == pd)
 		return NEST_OK;
-	err = account_withdraw(&pd->account, ram, caps);
+	err = pd_withdraw(pd, ram, caps);
 	if (err)
 		return err;
-	account_deposit(&to->account, ram, caps);
+	pd_deposit(to, ram, caps);
 	return NEST_OK;
 }
 
@@ -237,7 +278,7 @@ static void process_ended(void *state)
 		end = (struct process_end){ .signalled = true, .code = SIGNAL_KILL };
 	nest_io_handler_fini(&pd->core->ep, &pd->end_watch);
 	pd->fault = pd->process.fault;
-	sandbox_release(&pd->process);
+	sandbox_release(&pd->core->sandbox, &pd->process);
 	free_all_ram(pd);
 	if (pd->state == NEST_PD_EXITED)       /* stopped by its parent: no fault */
 		return;
@@ -257,6 +298,8 @@ enum nest_error pd_serve_start(struct pd_server *pd, struct nest_cap binary,
                                struct nest_cap parent, const char *name)
 {
 	const struct boot_module *m = core_module_by_cap(pd->core, binary);
+	struct sandbox_limits limits = { .threads = CPU_THREADS_MAX + 1 };
+	struct account *a = &pd->account;
 	enum nest_error err;
 
 	if (pd->state != NEST_PD_IDLE)
@@ -265,13 +308,28 @@ enum nest_error pd_serve_start(struct pd_server *pd, struct nest_cap binary,
 		return NEST_ERR_INVALID_CAP;
 	if (!nest_cap_valid(parent))
 		return NEST_ERR_INVALID_CAP;
+	if (sandbox_binary_data_size(m->content, m->size, &limits.data_bytes)) {
+		core_log("%s: cannot start '%s': not an executable", pd->label, m->name);
+		return NEST_ERR_INVALID_ARGS;
+	}
+	limits.data_bytes += DATA_SLACK;
+	if (a->ram_quota - a->ram_used < limits.data_bytes) {
+		core_log("%s: cannot start '%s': its data takes %llu KiB, %llu KiB of RAM quota left",
+		         pd->label, m->name, (unsigned long long)limits.data_bytes >> 10,
+		         (unsigned long long)(a->ram_quota - a->ram_used) >> 10);
+		return NEST_ERR_OUT_OF_RAM;
+	}
+	limits.descriptors = descriptor_limit(a->cap_quota);
 	err = sandbox_spawn(&pd->core->sandbox, m->fd, name, nest_cap_handle(parent),
 	                    nest_cap_handle(pd->own.cap), pd->cpu_first, pd->cpu_count,
-	                    &pd->process);
+	                    &limits, &pd->process);
 	if (err) {
 		core_log("%s: cannot start '%s': %s", pd->label, m->name, nest_error_name(err));
 		return err;
 	}
+	pd->data_charge      = limits.data_bytes;
+	pd->descriptor_limit = limits.descriptors;
+	a->ram_used    += limits.data_bytes;
 	err = nest_io_handler_init(&pd->core->ep, &pd->end_watch, pd->process.pidfd,
 	                           process_ended, pd);
 	if (err) {
@@ -347,7 +405,7 @@ void pd_destroy(struct pd_server *pd)
 	}
 	free_all_ram(pd);
 	if (pd->ref)
-		account_deposit(&pd->ref->account, pd->account.ram_quota, pd->account.cap_quota);
+		pd_deposit(pd->ref, pd->account.ram_quota, pd->account.cap_quota);
 	for (struct pd_server **p = &pd->core->pds; *p; p = &(*p)->next)
 		if (*p == pd) {
 			*p = pd->next;

@@ -25,7 +25,7 @@ static void zombie_ended(void *state)
 	if (sandbox_reap(&z->process, &end) == NEST_ERR_UNAVAILABLE)
 		return;
 	nest_io_handler_fini(&z->core->ep, &z->watch);
-	sandbox_release(&z->process);
+	sandbox_release(&z->core->sandbox, &z->process);
 	for (struct zombie **link = &z->core->zombies; *link; link = &(*link)->next)
 		if (*link == z) {
 			*link = z->next;
@@ -48,7 +48,7 @@ void core_reap_later(struct core *core, struct process *process)
 	}
 	if (!z) {
 		/* out of memory: the pidfd goes, the process stays a zombie of core */
-		sandbox_release(process);
+		sandbox_release(&core->sandbox, process);
 		return;
 	}
 	z->next = core->zombies;

@@ -37,7 +37,7 @@ static const char config_head[] =
 	" <service name=\"LOG\"/> </parent-provides>"
 	"<default-route> <any-service> <parent/> </any-service> </default-route>";
 static const char start_format[] =
-	"<start name=\"idle_%u\" version=\"%u\" caps=\"100\" ram=\"37K\">"
+	"<start name=\"idle_%u\" version=\"%u\" caps=\"100\" ram=\"137K\">"
 	" <binary name=\"idle\"/> </start>";
 
 struct main {

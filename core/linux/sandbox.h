@@ -12,10 +12,27 @@
 #include <stdint.h>
 #include <nest/error.h>
 
+/*
+ * Every running component has a host user of its own, so that the kernel's
+ * per-user counts (threads, descriptors in flight, pipe buffers, pending
+ * signals) are per component. They come from a range far above any host's
+ * users: slot n is user n inside the namespaces, COMPONENT_UID_BASE + n - 1
+ * outside.
+ */
+enum { SANDBOX_SLOTS = 16384, COMPONENT_UID_BASE = 0x70000000 };
+
 struct sandbox {
-	bool namespaces;               /* a shared set of empty namespaces exists */
-	int  ns_user, ns_mnt, ns_net, ns_ipc, ns_uts;
-	char why_not[128];             /* why namespaces are unavailable */
+	bool    namespaces;            /* a shared set of empty namespaces exists */
+	int     ns_user, ns_mnt, ns_net, ns_ipc, ns_uts;
+	char    why_not[128];          /* why namespaces are unavailable */
+	uint8_t slots_used[SANDBOX_SLOTS / 8];
+};
+
+/* what the kernel holds a component to; core derives it from its quota */
+struct sandbox_limits {
+	unsigned descriptors;          /* open at once, at most STARTUP_BINARY */
+	unsigned threads;              /* the process itself included */
+	uint64_t data_bytes;           /* private writable memory: data, bss, brk */
 };
 
 /* a fatal signal the kernel delivered to a component (tracer.c) */
@@ -29,6 +46,7 @@ struct process {
 	int  pid;
 	int  pidfd;                    /* readable once the process has ended */
 	bool traced;                   /* core sees its signals (tracer.c) */
+	unsigned slot;                 /* its user; 0: none */
 	struct process_fault fault;
 };
 
@@ -49,11 +67,19 @@ unsigned        sandbox_cpu_count(void);
 /* cpu_count 0: any CPU; else CPUs cpu_first.. (modulo the CPUs online) */
 enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
                               int parent_cap, int pd_cap, unsigned cpu_first,
-                              unsigned cpu_count, struct process *process);
+                              unsigned cpu_count, const struct sandbox_limits *limits,
+                              struct process *process);
+/* a new quota: descriptors beyond the new limit stay, no new one is made */
+enum nest_error sandbox_limit_descriptors(struct process *process, unsigned descriptors);
 void            sandbox_kill(struct process *process);
 /* NEST_ERR_UNAVAILABLE while the process still runs */
 enum nest_error sandbox_reap(struct process *process, struct process_end *end);
-void            sandbox_release(struct process *process);
+/* the process is reaped (or given up): its pidfd and its user go */
+void            sandbox_release(struct sandbox *sb, struct process *process);
+
+/* the private writable memory an ELF executable's segments take when
+ * loaded; NEST_ERR_INVALID_ARGS if it is no executable for this host */
+enum nest_error sandbox_binary_data_size(const void *image, size_t size, uint64_t *bytes);
 
 /* installed in the new process before exec */
 int sandbox_install_filter(int self_pid);

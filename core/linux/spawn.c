@@ -11,6 +11,11 @@
  * core drops to an unprivileged user, closes every descriptor but the
  * component's own, sets resource limits, installs the seccomp filter and
  * execs the binary straight from its ROM memfd.
+ *
+ * The limits are the kernel's part of a component's accounting: core
+ * derives them from the component's quota (pd_session.c), and each
+ * component runs as a host user of its own, so that the kernel's per-user
+ * counts, threads above all, are per component.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -31,9 +36,6 @@
 #include "lib/base/linux/startup_handles.h"
 
 enum {
-	COMPONENT_UID   = 1,          /* inside the namespace; nobody outside */
-	OUTSIDE_UID     = 65534,
-	DATA_LIMIT      = 8 << 20,    /* memory outside dataspaces: data, bss, brk */
 	STACK_LIMIT     = 256 << 10,  /* start-up only: the entrypoint runs on a dataspace */
 	/* bounds the page tables a component can make the host allocate by
 	 * touching a huge read-only mapping; dataspaces must fit in it too */
@@ -97,10 +99,12 @@ enum nest_error sandbox_init(struct sandbox *sb)
 	if (pid < 0 || read(ready[0], &c, 1) != 1) {
 		ok = false;
 	} else {
+		char map[64];
+		snprintf(map, sizeof(map), "0 0 1\n1 %u %u\n", COMPONENT_UID_BASE, SANDBOX_SLOTS);
 		snprintf(path, sizeof(path), "/proc/%d/uid_map", pid);
-		write_file(path, "0 0 1\n1 65534 1\n");
+		write_file(path, map);
 		snprintf(path, sizeof(path), "/proc/%d/gid_map", pid);
-		write_file(path, "0 0 1\n1 65534 1\n");
+		write_file(path, map);
 		ok = write(release[1], &c, 1) == 1 && read(ready[0], &c, 1) == 1;
 		for (unsigned i = 0; ok && i < 5; i++) {
 			snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, ns[i]);
@@ -143,6 +147,8 @@ struct spawn_args {
 	struct sandbox *sb;
 	int             handles[3];     /* parent, pd, binary */
 	const char     *name;
+	const struct sandbox_limits *limits;
+	unsigned        uid;            /* as seen inside the namespaces */
 	cpu_set_t       cpus;
 	int             pin;
 	int             error;          /* errno of the failing step, seen by core */
@@ -165,8 +171,9 @@ static int spawn_child(void *arg)
 	sigset_t none_blocked;
 	char *argv[2] = { (char *)a->name, NULL };
 	char *envp[1] = { NULL };
-	struct rlimit files = { STARTUP_BINARY, STARTUP_BINARY };
-	struct rlimit data  = { DATA_LIMIT, DATA_LIMIT };
+	struct rlimit files   = { a->limits->descriptors, STARTUP_BINARY };
+	struct rlimit threads = { a->limits->threads, a->limits->threads };
+	struct rlimit data    = { a->limits->data_bytes, a->limits->data_bytes };
 	struct rlimit stack = { STACK_LIMIT, STACK_LIMIT };
 	struct rlimit space = { ADDRESS_SPACE_LIMIT, ADDRESS_SPACE_LIMIT };
 	struct rlimit none  = { 0, 0 };
@@ -179,12 +186,9 @@ static int spawn_child(void *arg)
 		if (setns(a->sb->ns_uts, CLONE_NEWUTS))   return fail(a, 5);
 		if (chdir("/"))                           return fail(a, 6);
 		if (setgroups(0, NULL))                   return fail(a, 7);
-		if (setresgid(COMPONENT_UID, COMPONENT_UID, COMPONENT_UID)) return fail(a, 8);
-		if (setresuid(COMPONENT_UID, COMPONENT_UID, COMPONENT_UID)) return fail(a, 9);
-	} else {
-		if (setresgid(OUTSIDE_UID, OUTSIDE_UID, OUTSIDE_UID)) return fail(a, 8);
-		if (setresuid(OUTSIDE_UID, OUTSIDE_UID, OUTSIDE_UID)) return fail(a, 9);
 	}
+	if (setresgid(a->uid, a->uid, a->uid)) return fail(a, 8);
+	if (setresuid(a->uid, a->uid, a->uid)) return fail(a, 9);
 	/* move the handles above every target first, so none overwrites another */
 	for (int i = 0; i < 3; i++)
 		if ((high[i] = fcntl(a->handles[i], F_DUPFD, STARTUP_BINARY + 1)) < 0)
@@ -199,6 +203,7 @@ static int spawn_child(void *arg)
 	    close_range(STARTUP_BINARY + 1, ~0U, 0))
 		return fail(a, 12);
 	if (setrlimit(RLIMIT_NOFILE, &files) || setrlimit(RLIMIT_DATA, &data) ||
+	    setrlimit(RLIMIT_NPROC, &threads) ||
 	    setrlimit(RLIMIT_STACK, &stack) || setrlimit(RLIMIT_AS, &space) ||
 	    setrlimit(RLIMIT_CORE, &none) ||
 	    setrlimit(RLIMIT_FSIZE, &none) || setrlimit(RLIMIT_MEMLOCK, &none))
@@ -225,14 +230,47 @@ unsigned sandbox_cpu_count(void)
 	return online > CPU_SETSIZE ? CPU_SETSIZE : (unsigned)online;
 }
 
+static bool slot_used(const struct sandbox *sb, unsigned slot)
+{
+	return sb->slots_used[slot / 8] & (1u << (slot % 8));
+}
+
+static void slot_mark(struct sandbox *sb, unsigned slot, bool used)
+{
+	if (used)
+		sb->slots_used[slot / 8] |= (uint8_t)(1u << (slot % 8));
+	else
+		sb->slots_used[slot / 8] &= (uint8_t)~(1u << (slot % 8));
+}
+
+/* slots count from 1, so that 0 says "none" */
+static unsigned slot_alloc(struct sandbox *sb)
+{
+	for (unsigned slot = 1; slot < SANDBOX_SLOTS; slot++)
+		if (!slot_used(sb, slot)) {
+			slot_mark(sb, slot, true);
+			return slot;
+		}
+	return 0;
+}
+
 enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
                               int parent_cap, int pd_cap, unsigned cpu_first,
-                              unsigned cpu_count, struct process *process)
+                              unsigned cpu_count, const struct sandbox_limits *limits,
+                              struct process *process)
 {
 	static char stack[SPAWN_STACK] __attribute__((aligned(16)));
-	struct spawn_args a = { .sb = sb, .name = name, .error = 0, .step = 0 };
+	struct spawn_args a = { .sb = sb, .name = name, .limits = limits, .error = 0, .step = 0 };
+	unsigned slot = slot_alloc(sb);
 	int pidfd = -1, flags, status;
 	pid_t pid;
+
+	if (!slot) {
+		errno = EAGAIN;
+		return NEST_ERR_OUT_OF_CAPS;
+	}
+	/* inside the namespaces slot n is user n; without them, the host's */
+	a.uid = sb->namespaces ? slot : COMPONENT_UID_BASE + slot - 1;
 
 	a.handles[0] = parent_cap;
 	a.handles[1] = pd_cap;
@@ -251,12 +289,23 @@ enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
 			waitpid(pid, &status, 0);
 			close(pidfd);
 		}
+		slot_mark(sb, slot, false);
 		errno = a.error;
 		return NEST_ERR_IO;
 	}
-	*process = (struct process){ .pid = pid, .pidfd = pidfd };
+	*process = (struct process){ .pid = pid, .pidfd = pidfd, .slot = slot };
 	tracer_attach(process);
 	return NEST_OK;
+}
+
+/* only the soft limit moves: raising a hard limit takes a capability core
+ * may lack, and the component cannot change its limits (seccomp.c) */
+enum nest_error sandbox_limit_descriptors(struct process *process, unsigned descriptors)
+{
+	struct rlimit files = { descriptors, STARTUP_BINARY };
+	if (process->pidfd < 0)
+		return NEST_ERR_INVALID_ARGS;
+	return prlimit(process->pid, RLIMIT_NOFILE, &files, NULL) ? NEST_ERR_IO : NEST_OK;
 }
 
 void sandbox_kill(struct process *process)
@@ -278,12 +327,15 @@ enum nest_error sandbox_reap(struct process *process, struct process_end *end)
 	return NEST_OK;
 }
 
-void sandbox_release(struct process *process)
+void sandbox_release(struct sandbox *sb, struct process *process)
 {
 	if (process->pidfd >= 0)
 		close(process->pidfd);
+	if (process->slot)
+		slot_mark(sb, process->slot, false);
 	process->pidfd = -1;
-	process->pid = 0;
+	process->pid   = 0;
+	process->slot  = 0;
 }
 
 const char *signal_name(int signal)

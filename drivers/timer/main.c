@@ -7,9 +7,9 @@
  * driver's loop is the entrypoint itself: it waits for the next RPC at most
  * until the earliest deadline of all sessions, then submits the signals that
  * are due. The host's monotonic clock (plat_time_us) is the only time source.
- * Per-session state is allocated when the session is created, paid for by the
- * client's donation, and the number of sessions is bounded, so the driver's
- * memory stays bounded whatever its clients do.
+ * Per-session state is allocated when the session is created and paid for
+ * by the client's donation, which grows the driver's quota by as much: there
+ * is no table for clients to fill, each session is a share its client paid.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -21,8 +21,6 @@
 #include <nest/session/timer.h>
 
 NEST_RPC_DISPATCH(timer, TIMER_INTERFACE)
-
-enum { MAX_SESSIONS = 64 };
 
 /* the longest single wait; a later deadline is waited for in steps */
 static const int64_t MAX_WAIT_US = 3600ll * 1000 * 1000;
@@ -42,7 +40,6 @@ struct main {
 	struct nest_env     *env;
 	struct root_server   root;
 	struct timer_server *sessions;
-	unsigned             session_count;
 };
 
 static uint64_t deadline_after(uint64_t now, uint64_t us)
@@ -134,8 +131,6 @@ static enum nest_error create_session(void *state, const char *args,
 		return NEST_ERR_INSUFFICIENT_RAM_QUOTA;
 	if (caps < TIMER_SESSION_CAPS)
 		return NEST_ERR_INSUFFICIENT_CAP_QUOTA;
-	if (m->session_count >= MAX_SESSIONS)
-		return NEST_ERR_OUT_OF_CAPS;
 	if (!(s = calloc(1, sizeof(*s))))
 		return NEST_ERR_OUT_OF_RAM;
 	s->sigh       = NEST_CAP_INVALID;
@@ -146,7 +141,6 @@ static enum nest_error create_session(void *state, const char *args,
 	}
 	s->next     = m->sessions;
 	m->sessions = s;
-	m->session_count++;
 	*object = &s->object;
 	return NEST_OK;
 }
@@ -159,7 +153,6 @@ static void destroy_session(void *state, struct nest_rpc_object *object)
 	for (struct timer_server **p = &m->sessions; *p; p = &(*p)->next)
 		if (*p == s) {
 			*p = s->next;
-			m->session_count--;
 			break;
 		}
 	nest_ep_dissolve(&s->object);
@@ -173,7 +166,6 @@ static enum nest_error main_init(struct main *m, struct nest_env *env)
 
 	m->env           = env;
 	m->sessions      = NULL;
-	m->session_count = 0;
 	return nest_root_announce(env, &m->root, "Timer", &ops, m);
 }
 

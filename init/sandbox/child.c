@@ -196,7 +196,8 @@ static void log_quota(struct sandbox *sb, const char *when, const char *name)
 	uint64_t ram = 0, ram_used = 0, caps = 0, caps_used = 0;
 	if (sb->verbose && pd_quota(&sb->env->pd, &ram, &ram_used, &caps, &caps_used) == NEST_OK)
 		nest_log(sb->env, "quota %s \"%s\": ram %llu caps %llu", when, name,
-		         (unsigned long long)(ram - sb->record_fees), (unsigned long long)caps);
+		         (unsigned long long)(ram - sb->record_ram),
+		         (unsigned long long)(caps - sb->record_caps));
 }
 
 /* where the start node of name is in the config, or past the last */

@@ -31,8 +31,11 @@ enum {
 	ENV_SESSION_RAM  = 4096,
 	ENV_SESSION_CAPS = 1,
 	/* what a child pays init for the record of each session it opens, so
-	 * that no child can make init's memory grow at init's expense */
-	SESSION_RECORD_RAM = 1024,
+	 * that no child can make init's memory grow at init's expense, nor
+	 * make it hold descriptors (the session's capability, the call that
+	 * creates it) that init's own cap quota would have to pay */
+	SESSION_RECORD_RAM  = 1024,
+	SESSION_RECORD_CAPS = 2,
 };
 
 struct sandbox;
@@ -75,7 +78,7 @@ struct session {                           /* requested by a child, routed by in
 	struct nest_cap cap;                   /* init's copy, to close it */
 	struct nest_rpc_object *local;         /* ROUTE_LOCAL: init's own object */
 	uint64_t        ram, caps;             /* donated by the client */
-	uint64_t        record_ram;            /* paid by the client for this record */
+	uint64_t        record_ram, record_caps;   /* paid by the client for this record */
 	char           *args;                  /* as the server got them, for the report */
 	int             env;                   /* opened by init for the child's start */
 	enum session_phase phase;              /* CLOSED: its server ended, the record
@@ -203,8 +206,8 @@ struct sandbox {
 	struct session        *detached;       /* off their client's list, waiting for
 	                                          their server: closes, and creates
 	                                          whose client ended */
-	uint64_t               record_fees;    /* paid by clients for session records,
-	                                          held in init's PD until returned */
+	uint64_t               record_ram, record_caps;   /* paid by clients for session
+	                                          records, held in init's PD until returned */
 	struct nest_signal_handler sweep;      /* releases exited children */
 	struct nest_signal_handler retry;      /* serves pending requests after announces */
 	uint64_t               preserved_ram, preserved_caps;

@@ -113,10 +113,11 @@ static enum nest_error close_at_server(struct session *s);
 static void free_record(struct session *s)
 {
 	struct sandbox *sb = s->sandbox;
-	sb->record_fees -= s->record_ram;
+	sb->record_ram  -= s->record_ram;
+	sb->record_caps -= s->record_caps;
 	free(s->args);
 	if (s->client && s->record_ram && nest_cap_valid(s->client->pd.cap))
-		donate(&sb->env->pd, &s->client->pd, s->record_ram, 0);
+		donate(&sb->env->pd, &s->client->pd, s->record_ram, s->record_caps);
 	free(s);
 }
 
@@ -240,12 +241,15 @@ static enum nest_error establish(struct child *client, const char *service, cons
 	snprintf(s->service, sizeof(s->service), "%s", service);
 	snprintf(s->label, sizeof(s->label), "%s", label);
 
-	if (!env && (err = donate(&client->pd, &sb->env->pd, SESSION_RECORD_RAM, 0))) {
+	if (!env && (err = donate(&client->pd, &sb->env->pd, SESSION_RECORD_RAM,
+	                          SESSION_RECORD_CAPS))) {
 		free_record(s);                   /* nothing paid yet: it frees the args */
 		return err;
 	}
-	s->record_ram = env ? 0 : SESSION_RECORD_RAM;
-	sb->record_fees += s->record_ram;
+	s->record_ram   = env ? 0 : SESSION_RECORD_RAM;
+	s->record_caps  = env ? 0 : SESSION_RECORD_CAPS;
+	sb->record_ram  += s->record_ram;
+	sb->record_caps += s->record_caps;
 	err = donate(payer_pd(s), recipient_pd(sb, &route), ram, caps);
 	if (!err && route.kind == ROUTE_CHILD && !env)
 		err = request_at_server(s, svc, server_args, deferred);

@@ -26,8 +26,8 @@
  * its buffer and for the current version (the old one goes before the new
  * one is made, unless readers still hold it); a reader pays for the version
  * it holds, which is why it must donate for the largest report it maps (see
- * nest/session/report.h). Sessions are bounded in number, and with them
- * reports, so the server's own memory stays bounded whatever clients do.
+ * nest/session/report.h). There is no table of sessions for clients to
+ * fill: each is a share of the server its client paid for.
  * With <config verbose="yes">, each non-empty report is logged on submit.
  */
 #include <stdbool.h>
@@ -50,8 +50,6 @@ NEST_RPC_DISPATCH(rom, ROM_INTERFACE)
 
 enum {
 	NAME_LEN            = 160,     /* report names and session labels */
-	MAX_REPORT_SESSIONS = 32,
-	MAX_ROM_SESSIONS    = 64,
 	LOG_LINE_MAX        = 200,     /* verbose output, per line of a report */
 };
 
@@ -100,7 +98,6 @@ struct main {
 	bool                 has_config;
 	bool                 verbose;
 	struct module       *modules;
-	unsigned             report_sessions, rom_sessions;
 	struct root_server   report_root, rom_root;
 };
 
@@ -293,8 +290,6 @@ static enum nest_error report_session_create(void *state, const char *args,
 		return NEST_ERR_INSUFFICIENT_RAM_QUOTA;
 	if (caps < REPORT_SESSION_CAPS)
 		return NEST_ERR_INSUFFICIENT_CAP_QUOTA;
-	if (m->report_sessions >= MAX_REPORT_SESSIONS)
-		return NEST_ERR_OUT_OF_CAPS;
 	if (!(module = module_lookup(m, label)))
 		return NEST_ERR_OUT_OF_RAM;
 	if (module->writer) {
@@ -319,7 +314,6 @@ static enum nest_error report_session_create(void *state, const char *args,
 		return err;
 	}
 	module->writer = s;
-	m->report_sessions++;
 	*object = &s->object;
 	return NEST_OK;
 }
@@ -336,7 +330,6 @@ static void report_session_destroy(void *state, struct nest_rpc_object *object)
 	module->writer = NULL;
 	module_release(m, module);
 	report_session_free(s);
-	m->report_sessions--;
 }
 
 
@@ -406,8 +399,6 @@ static enum nest_error rom_session_create(void *state, const char *args,
 		nest_log(m->env, "Warning: no policy for ROM session \"%s\"", label);
 		return NEST_ERR_DENIED;
 	}
-	if (m->rom_sessions >= MAX_ROM_SESSIONS)
-		return NEST_ERR_OUT_OF_CAPS;
 	if (!(module = module_lookup(m, name)))
 		return NEST_ERR_OUT_OF_RAM;
 	if (module->current && module->current->size > ram - REPORT_ROM_SESSION_RAM) {
@@ -429,7 +420,6 @@ static enum nest_error rom_session_create(void *state, const char *args,
 	s->held        = version_get(module->current);
 	s->next_reader = module->readers;
 	module->readers = s;
-	m->rom_sessions++;
 	*object = &s->object;
 	return NEST_OK;
 }
@@ -450,7 +440,6 @@ static void rom_session_destroy(void *state, struct nest_rpc_object *object)
 	nest_cap_release(&s->sigh);
 	free(s);
 	module_release(m, module);
-	m->rom_sessions--;
 }
 
 

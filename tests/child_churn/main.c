@@ -22,7 +22,7 @@ static const char config_format[] =
 	"<parent-provides> <service name=\"PD\"/> <service name=\"ROM\"/>"
 	" <service name=\"LOG\"/> </parent-provides>"
 	"<default-route> <any-service> <parent/> </any-service> </default-route>"
-	"<start name=\"exiter\" version=\"%u\" caps=\"10\" ram=\"128K\"/>"
+	"<start name=\"exiter\" version=\"%u\" caps=\"10\" ram=\"256K\"/>"
 	"</config>";
 
 struct main {
