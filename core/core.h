@@ -25,6 +25,7 @@ struct dataspace {
 	uint64_t          ident;
 	int               fd;
 	size_t            size;
+	bool              sealed;         /* read-only for every holder */
 	struct dataspace *next;
 };
 
@@ -123,6 +124,11 @@ struct pd_server *pd_create(struct core *core, const char *label, struct pd_serv
 void              pd_destroy(struct pd_server *pd);
 struct pd_server *pd_lookup(struct core *core, struct nest_cap cap);
 const struct boot_module *core_module(struct core *core, const char *name);
+
+/* what core knows of a dataspace it made: a PD's RAM or a boot module */
+struct dataspace_facts { uint64_t size; uint32_t kind; bool writable; };
+enum nest_error core_dataspace_facts(struct core *core, struct nest_cap cap,
+                                    struct dataspace_facts *facts);
 const struct boot_module *core_module_by_cap(struct core *core, struct nest_cap cap);
 
 /* sessions of the other services; each returns its RPC object */
@@ -142,6 +148,8 @@ void            rm_session_destroy(void *server);
 enum nest_error report_session_create(struct core *core, struct core_session *s,
                                       const char *args);
 void            report_session_destroy(void *server);
+/* true if ident names the session's buffer, a RAM dataspace of core's */
+bool            report_session_buffer(void *server, uint64_t ident, uint64_t *size);
 
 enum nest_error core_stats_init(struct core *core, struct core_stats *stats);
 enum nest_error core_tracer_init(struct core *core, struct core_tracer *tracer);

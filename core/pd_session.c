@@ -64,7 +64,7 @@ static void quota_changed(struct pd_server *pd)
 static enum nest_error pd_own_dispatch(void *state, struct nest_msg *msg)
 {
 	switch (nest_rpc_opcode(msg)) {
-	case pd_op_alloc_ram: case pd_op_free_ram: case pd_op_dataspace_size: case pd_op_seal_ram:
+	case pd_op_alloc_ram: case pd_op_free_ram: case pd_op_dataspace_info: case pd_op_seal_ram:
 	case pd_op_transfer_quota: case pd_op_quota: case pd_op_alloc_caps: case pd_op_free_caps:
 		return pd_dispatch(state, msg);
 	default:
@@ -200,24 +200,54 @@ enum nest_error pd_serve_free_ram(struct pd_server *pd, struct nest_cap cap)
 enum nest_error pd_serve_seal_ram(struct pd_server *pd, struct nest_cap cap)
 {
 	struct dataspace **link = dataspace_find(pd, cap);
+	enum nest_error err;
 	if (!link)
 		return NEST_ERR_INVALID_CAP;
-	return ram_memfd_seal((*link)->fd);
+	err = ram_memfd_seal((*link)->fd);
+	if (!err)
+		(*link)->sealed = true;
+	return err;
 }
 
-enum nest_error pd_serve_dataspace_size(struct pd_server *pd, struct nest_cap cap, uint64_t *size)
+enum nest_error core_dataspace_facts(struct core *core, struct nest_cap cap,
+                                    struct dataspace_facts *facts)
 {
-	struct dataspace **link = dataspace_find(pd, cap);
-	const struct boot_module *m;
-	if (link) {
-		*size = (*link)->size;
+	const struct boot_module *m = core_module_by_cap(core, cap);
+	uint64_t ident;
+
+	if (m) {
+		*facts = (struct dataspace_facts){ m->size, NEST_DATASPACE_ROM, false };
 		return NEST_OK;
 	}
-	if ((m = core_module_by_cap(pd->core, cap))) {
-		*size = m->size;
-		return NEST_OK;
-	}
+	if (nest_cap_ident(cap, &ident))
+		return NEST_ERR_INVALID_CAP;
+	for (struct pd_server *pd = core->pds; pd; pd = pd->next)
+		for (struct dataspace *ds = pd->dataspaces; ds; ds = ds->next)
+			if (ds->ident == ident) {
+				*facts = (struct dataspace_facts){ ds->size, NEST_DATASPACE_RAM, !ds->sealed };
+				return NEST_OK;
+			}
+	for (struct core_session *s = core->sessions; s; s = s->next)
+		if (s->service == SERVICE_REPORT &&
+		    report_session_buffer(s->server, ident, &facts->size)) {
+			facts->kind     = NEST_DATASPACE_RAM;
+			facts->writable = true;
+			return NEST_OK;
+		}
 	return NEST_ERR_INVALID_CAP;
+}
+
+enum nest_error pd_serve_dataspace_info(struct pd_server *pd, struct nest_cap cap, uint64_t *size,
+                                        uint32_t *kind, uint32_t *writable)
+{
+	struct dataspace_facts facts;
+	enum nest_error err = core_dataspace_facts(pd->core, cap, &facts);
+	if (err)
+		return err;
+	*size     = facts.size;
+	*kind     = facts.kind;
+	*writable = facts.writable;
+	return NEST_OK;
 }
 
 enum nest_error pd_serve_transfer_quota(struct pd_server *pd, struct nest_cap to_cap,

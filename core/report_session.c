@@ -55,6 +55,16 @@ enum nest_error report_serve_dataspace(struct report_server *r, struct nest_cap 
 	return NEST_OK;
 }
 
+bool report_session_buffer(void *server, uint64_t ident, uint64_t *size)
+{
+	struct report_server *r = server;
+	uint64_t buffer_ident;
+	if (plat_ident(r->buffer, &buffer_ident) || buffer_ident != ident)
+		return false;
+	*size = r->size;
+	return true;
+}
+
 enum nest_error report_serve_clear(struct report_server *r)
 {
 	report_file_remove(r->core->report_dir, r->file);

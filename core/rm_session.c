@@ -37,22 +37,6 @@ struct rm_server {
 	struct region_map_server *maps[MAX_MAPS];
 };
 
-/* size of a dataspace core made, 0 if core did not make it */
-static uint64_t dataspace_size(struct core *core, struct nest_cap cap)
-{
-	const struct boot_module *m = core_module_by_cap(core, cap);
-	uint64_t ident;
-	if (m)
-		return m->size;
-	if (nest_cap_ident(cap, &ident))
-		return 0;
-	for (struct pd_server *pd = core->pds; pd; pd = pd->next)
-		for (struct dataspace *ds = pd->dataspaces; ds; ds = ds->next)
-			if (ds->ident == ident)
-				return ds->size;
-	return 0;
-}
-
 static int overlaps(struct region_map_server *map, uint64_t at, uint64_t size)
 {
 	for (unsigned i = 0; i < map->count; i++)
@@ -65,12 +49,14 @@ enum nest_error region_map_serve_attach(struct region_map_server *map, struct ne
                                         uint64_t at, uint64_t offset, uint64_t size,
                                         uint32_t writable, uint64_t *attached_at)
 {
-	uint64_t page = plat_page_size(), ds_size = dataspace_size(map->core, ds);
+	uint64_t page = plat_page_size(), ds_size;
+	struct dataspace_facts facts;
 	struct region *r;
 	enum nest_error err;
 
-	if (!ds_size)
-		return NEST_ERR_INVALID_CAP;
+	if ((err = core_dataspace_facts(map->core, ds, &facts)))
+		return err;
+	ds_size = facts.size;
 	if (map->count == MAX_REGIONS)
 		return NEST_ERR_OUT_OF_CAPS;
 	if (!size && offset < ds_size)
@@ -90,7 +76,7 @@ enum nest_error region_map_serve_attach(struct region_map_server *map, struct ne
 	r->at = at;
 	r->offset = offset;
 	r->size = size;
-	r->writable = writable && !core_module_by_cap(map->core, ds);
+	r->writable = writable && facts.writable;      /* else mapped read-only */
 	map->count++;
 	*attached_at = at;
 	nest_signal_submit(map->sigh, 1);

@@ -57,6 +57,9 @@ void nest_env_ready(struct nest_env *env);
 
 /* RAM from the component's own PD, charged to its quota */
 enum nest_error nest_env_alloc_ram(struct nest_env *env, size_t size, struct nest_cap *ds);
+/* map size bytes (0: all) of a dataspace core made; core says how large it
+ * is and whether it may be written: INVALID_ARGS for a size beyond it,
+ * DENIED for a writable mapping of a ROM or sealed dataspace */
 enum nest_error nest_env_attach(struct nest_env *env, struct nest_cap ds, size_t size,
                                 bool writable, void **addr);
 

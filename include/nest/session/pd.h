@@ -17,7 +17,12 @@ enum nest_pd_state { NEST_PD_IDLE, NEST_PD_RUNNING, NEST_PD_EXITED, NEST_PD_FAUL
 
 #define PD_ALLOC_RAM(IN, OUT)      IN(u64, size) OUT(cap, dataspace)
 #define PD_FREE_RAM(IN, OUT)       IN(cap, dataspace)
-#define PD_DATASPACE_SIZE(IN, OUT) IN(cap, dataspace) OUT(u64, size)
+/* what core vouches for about any dataspace it made, whoever handed it
+ * over: its size, its kind (RAM, which its owner may free and so unmap
+ * from everyone, or ROM) and whether it may be mapped writable */
+enum nest_dataspace_kind { NEST_DATASPACE_RAM = 1, NEST_DATASPACE_ROM = 2 };
+#define PD_DATASPACE_INFO(IN, OUT) IN(cap, dataspace) OUT(u64, size) OUT(u32, kind) \
+                                   OUT(u32, writable)
 /* make a RAM dataspace read-only for every holder, for good (a ROM that a
  * component serves); refused while the caller still has it mapped writable */
 #define PD_SEAL_RAM(IN, OUT)       IN(cap, dataspace)
@@ -36,7 +41,7 @@ enum nest_pd_state { NEST_PD_IDLE, NEST_PD_RUNNING, NEST_PD_EXITED, NEST_PD_FAUL
 
 #define PD_INTERFACE(RPC) \
 	RPC(pd, alloc_ram, PD_ALLOC_RAM) RPC(pd, free_ram, PD_FREE_RAM) \
-	RPC(pd, dataspace_size, PD_DATASPACE_SIZE) RPC(pd, seal_ram, PD_SEAL_RAM) \
+	RPC(pd, dataspace_info, PD_DATASPACE_INFO) RPC(pd, seal_ram, PD_SEAL_RAM) \
 	RPC(pd, transfer_quota, PD_TRANSFER_QUOTA) RPC(pd, quota, PD_QUOTA) \
 	RPC(pd, alloc_caps, PD_ALLOC_CAPS) RPC(pd, free_caps, PD_FREE_CAPS) \
 	RPC(pd, start, PD_START) RPC(pd, stop, PD_STOP) RPC(pd, exit_sigh, PD_EXIT_SIGH) \
