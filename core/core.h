@@ -108,6 +108,7 @@ struct core {
 	int                  init_exit_code;
 	int                  init_reported_exit;
 	int                  report_dir;      /* --report-dir; -1: no Report service */
+	uint64_t             report_submits;  /* reports written, for core's stats */
 };
 
 /* diagnostics of core itself, "[core] ..." */

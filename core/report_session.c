@@ -77,6 +77,7 @@ enum nest_error report_serve_submit(struct report_server *r, uint64_t length)
 		return NEST_ERR_INVALID_ARGS;
 	if (length == 0)
 		return report_serve_clear(r);
+	r->core->report_submits++;
 	return report_file_write(r->core->report_dir, r->file, r->content, length);
 }
 

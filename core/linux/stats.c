@@ -56,8 +56,9 @@ static void print_stats(void *state)
 		pds++;
 	for (struct core_session *s = stats->core->sessions; s; s = s->next)
 		sessions++;
-	core_log("stats: fds %u heap_bytes %zu rss_kib %lu pds %u sessions %u",
-	         fds, heap.uordblks, rss, pds, sessions);
+	core_log("stats: fds %u heap_bytes %zu rss_kib %lu pds %u sessions %u report_submits %llu",
+	         fds, heap.uordblks, rss, pds, sessions,
+	         (unsigned long long)stats->core->report_submits);
 }
 
 enum nest_error core_stats_init(struct core *core, struct core_stats *stats)

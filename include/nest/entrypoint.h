@@ -66,6 +66,11 @@ struct nest_entrypoint {
 	 * the component's quota (the runtime charges its PD); delta +1 or -1 */
 	enum nest_error       (*charge_caps)(void *state, int delta);
 	void                   *charge_state;
+	/* one local wake-up, for work a component defers without a Timer
+	 * session (init's rate-limited state report): nest_ep_run calls the
+	 * handler once wake_at_us has passed */
+	struct nest_signal_handler *wake;
+	uint64_t                wake_at_us;
 };
 
 enum nest_error nest_ep_init(struct nest_entrypoint *ep);
@@ -73,6 +78,9 @@ void            nest_ep_fini(struct nest_entrypoint *ep);
 
 /* serve until nest_ep_stop */
 void nest_ep_run(struct nest_entrypoint *ep);
+/* have nest_ep_run call h once, after us microseconds (by the host's
+ * monotonic clock); a wake-up already pending stays as it is */
+void nest_ep_wake_after(struct nest_entrypoint *ep, struct nest_signal_handler *h, uint64_t us);
 void nest_ep_stop(struct nest_entrypoint *ep);
 
 /* wait for and handle one event (timeout_ms -1: forever); NEST_ERR_UNAVAILABLE on timeout */

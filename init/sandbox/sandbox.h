@@ -182,6 +182,7 @@ struct state_reporter {
 	struct nest_client         timer;      /* rate limit and periodic refresh */
 	struct nest_signal_handler timer_handler, immediate;
 	int                        scheduled, timer_failed;
+	uint64_t                   published_us;   /* when the last report was made */
 	int                        cut;        /* the last report showed sessions in part */
 	char                      *last;       /* the last report, to skip repeats */
 };

@@ -10,7 +10,10 @@
  * answer. With child_ram or child_caps, init also looks every second,
  * since a child's use of RAM changes without init noticing. Without a
  * timer, every change is published at once. A report equal to the last
- * is not published again.
+ * is not published again. Whatever children do, init makes at most one
+ * report every PUBLISH_INTERVAL_US: a change sooner than that is published
+ * when the interval is over (a wake-up of init's entrypoint, so that this
+ * holds without a timer too).
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -25,7 +28,8 @@
 #include <nest/session/timer.h>
 #include "init/sandbox/sandbox.h"
 
-enum { DEFAULT_DELAY_MS = 100, DEFAULT_BUFFER = 4096, SAMPLE_PERIOD_MS = 1000 };
+enum { DEFAULT_DELAY_MS = 100, DEFAULT_BUFFER = 4096, SAMPLE_PERIOD_MS = 1000,
+       PUBLISH_INTERVAL_US = 10 * 1000 };
 enum { SCHEDULED_SAMPLE = 1, SCHEDULED_CHANGE = 2 };
 
 struct xml_out {
@@ -326,6 +330,21 @@ static void publish(struct sandbox *sb)
 	r->last = copy;
 }
 
+/* publish now, or once PUBLISH_INTERVAL_US since the last report is over */
+static void publish_limited(struct sandbox *sb)
+{
+	struct state_reporter *r = &sb->reporter;
+	uint64_t now = plat_time_us();
+
+	if (r->published_us && now - r->published_us < PUBLISH_INTERVAL_US) {
+		nest_ep_wake_after(&sb->env->ep, &r->immediate,
+		                   r->published_us + PUBLISH_INTERVAL_US - now);
+		return;
+	}
+	r->published_us = now;
+	publish(sb);
+}
+
 static int sampling(const struct state_reporter *r)
 {
 	return r->detail.child_ram || r->detail.child_caps;
@@ -347,7 +366,7 @@ static void handle_timer(void *state, uint64_t count)
 	struct state_reporter *r = &sb->reporter;
 	(void)count;
 	r->scheduled = 0;
-	publish(sb);
+	publish_limited(sb);
 	if (sampling(r))
 		schedule(r, r->detail.delay_ms > SAMPLE_PERIOD_MS ? r->detail.delay_ms
 		                                                  : SAMPLE_PERIOD_MS, 1);
@@ -356,7 +375,7 @@ static void handle_timer(void *state, uint64_t count)
 static void handle_immediate(void *state, uint64_t count)
 {
 	(void)count;
-	publish(state);
+	publish_limited(state);
 }
 
 void state_report_init(struct sandbox *sb)

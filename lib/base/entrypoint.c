@@ -48,6 +48,7 @@ enum nest_error nest_ep_init(struct nest_entrypoint *ep)
 	ep->deferred = NULL;
 	ep->next_serial = 1;
 	ep->charge_caps  = NULL;
+	ep->wake         = NULL;
 	ep->charge_state = NULL;
 	return plat_waitset_create(&ep->waitset);
 }
@@ -384,11 +385,31 @@ enum nest_error nest_ep_dispatch_one_us(struct nest_entrypoint *ep, int64_t time
 	return NEST_OK;
 }
 
+void nest_ep_wake_after(struct nest_entrypoint *ep, struct nest_signal_handler *h, uint64_t us)
+{
+	if (ep->wake)
+		return;
+	ep->wake       = h;
+	ep->wake_at_us = plat_time_us() + us;
+}
+
 void nest_ep_run(struct nest_entrypoint *ep)
 {
-	while (!ep->stop)
-		if (nest_ep_dispatch_one(ep, -1) == NEST_ERR_IO)
+	while (!ep->stop) {
+		int64_t timeout_us = -1;
+		uint64_t now;
+		if (ep->wake) {
+			now = plat_time_us();
+			timeout_us = ep->wake_at_us > now ? (int64_t)(ep->wake_at_us - now) : 0;
+		}
+		if (nest_ep_dispatch_one_us(ep, timeout_us) == NEST_ERR_IO)
 			break;
+		if (ep->wake && plat_time_us() >= ep->wake_at_us) {
+			struct nest_signal_handler *h = ep->wake;
+			ep->wake = NULL;
+			h->handle(h->state, 1);
+		}
+	}
 }
 
 void nest_ep_stop(struct nest_entrypoint *ep)
@@ -429,6 +450,8 @@ void nest_signal_handler_fini(struct nest_signal_handler *h)
 	struct nest_entrypoint *ep = h->ep;
 	if (!ep)
 		return;
+	if (ep->wake == h)
+		ep->wake = NULL;
 	for (struct nest_signal_handler **p = &ep->handlers; *p; p = &(*p)->next)
 		if (*p == h) {
 			*p = h->next;
