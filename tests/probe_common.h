@@ -46,7 +46,7 @@ static inline void report_fd(struct probe *p, const char *attempt, long fd, int 
 /* true if hello_server, routed to the probe as "Hello", still adds */
 static inline bool sibling_serves(struct probe *p)
 {
-	struct nest_client hello;
+	struct hello_client hello;
 	struct nest_cap session = NEST_CAP_INVALID;
 	int32_t sum = 0;
 	enum nest_error err;
@@ -58,7 +58,7 @@ static inline bool sibling_serves(struct probe *p)
 		         nest_error_name(err));
 		return false;
 	}
-	nest_client_init(&hello, session);
+	hello_client_init(&hello, session);
 	err = hello_add(&hello, 3, 4, &sum);
 	if (err)
 		nest_log(p->env, "probe: sibling hello_server: add failed (%s)",
@@ -66,7 +66,7 @@ static inline bool sibling_serves(struct probe *p)
 	else
 		nest_log(p->env, "probe: sibling hello_server still serves: 3 + 4 = %d", (int)sum);
 	nest_env_close(p->env, hello.cap);
-	nest_client_fini(&hello);
+	hello_client_fini(&hello);
 	return !err && sum == 7;
 }
 

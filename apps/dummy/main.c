@@ -38,7 +38,7 @@ enum {
 };
 
 struct timer {
-	struct nest_client         client;
+	struct timer_client        client;
 	struct nest_signal_handler handler;
 	uint64_t                   signals;   /* counted by the handler */
 	int                        open;
@@ -126,16 +126,16 @@ static enum nest_error timer_open(struct main *m, struct timer *t, void (*handle
 	         TIMER_SESSION_RAM, TIMER_SESSION_CAPS);
 	if ((err = nest_env_session(m->env, "Timer", args, &cap)))
 		return err;
-	nest_client_init(&t->client, cap);
+	timer_client_init(&t->client, cap);
 	if ((err = nest_signal_handler_init(&m->env->ep, &t->handler, handle, state))) {
 		nest_env_close(m->env, cap);
-		nest_client_fini(&t->client);
+		timer_client_fini(&t->client);
 		return err;
 	}
 	if ((err = timer_sigh(&t->client, nest_signal_cap(&t->handler)))) {
 		nest_signal_handler_fini(&t->handler);
 		nest_env_close(m->env, cap);
-		nest_client_fini(&t->client);
+		timer_client_fini(&t->client);
 		return err;
 	}
 	t->open = 1;

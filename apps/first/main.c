@@ -9,7 +9,7 @@
 void component_construct(struct nest_env *env)
 {
 	struct nest_cap session;
-	struct nest_client hello;
+	struct hello_client hello;
 	int32_t sum = 0;
 
 	nest_log(env, "Hello from my first component");
@@ -19,7 +19,7 @@ void component_construct(struct nest_env *env)
 		nest_log(env, "no Hello service for me");
 		nest_env_exit(env, 1);
 	}
-	nest_client_init(&hello, session);
+	hello_client_init(&hello, session);
 	if (hello_add(&hello, 20, 22, &sum) == NEST_OK)
 		nest_log(env, "the server says 20 + 22 = %d", sum);
 

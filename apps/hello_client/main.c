@@ -10,7 +10,8 @@
 
 static int run(struct nest_env *env)
 {
-	struct nest_client hello, counter;
+	struct hello_client hello;
+	struct counter_client counter;
 	struct nest_cap session = NEST_CAP_INVALID, counter_cap = NEST_CAP_INVALID;
 	int32_t sum = 0;
 	uint32_t value = 0;
@@ -22,7 +23,7 @@ static int run(struct nest_env *env)
 		return 1;
 	}
 	nest_log(env, "got a Hello session");
-	nest_client_init(&hello, session);
+	hello_client_init(&hello, session);
 
 	if ((err = hello_add(&hello, 3, 4, &sum)))
 		return nest_log(env, "Error: add: %s", nest_error_name(err)), 1;
@@ -31,17 +32,17 @@ static int run(struct nest_env *env)
 		return nest_log(env, "Error: say: %s", nest_error_name(err)), 1;
 	if ((err = hello_make_counter(&hello, 41, &counter_cap)))
 		return nest_log(env, "Error: make_counter: %s", nest_error_name(err)), 1;
-	nest_client_init(&counter, counter_cap);
+	counter_client_init(&counter, counter_cap);
 	counter_increment(&counter, &value);
 	nest_log(env, "counter object says %u", value);
 	counter_increment(&counter, &value);
 	nest_log(env, "counter object says %u", value);
-	nest_client_fini(&counter);
+	counter_client_fini(&counter);
 
 	nest_env_close(env, hello.cap);
 	err = hello_add(&hello, 1, 1, &sum);
 	nest_log(env, "call after close: %s", nest_error_name(err));
-	nest_client_fini(&hello);
+	hello_client_fini(&hello);
 	return err == NEST_ERR_INVALID_CAP ? 0 : 1;
 }
 

@@ -21,14 +21,14 @@ static int compare(const void *a, const void *b)
 void component_construct(struct nest_env *env)
 {
 	static double batch_us[BATCHES];
-	struct nest_client bench;
+	struct bench_client bench;
 	struct nest_cap session;
 
 	if (nest_env_session(env, "Bench", "ram_quota=4K, cap_quota=1", &session)) {
 		nest_log(env, "Error: no Bench session");
 		nest_env_exit(env, 1);
 	}
-	nest_client_init(&bench, session);
+	bench_client_init(&bench, session);
 	for (int i = 0; i < WARMUP; i++)
 		if (bench_null(&bench))
 			nest_env_exit(env, 1);

@@ -14,19 +14,19 @@ enum { WARMUP = 200, ROUNDS = 3000 };
 
 static void open_call_close(struct nest_env *env, unsigned round)
 {
-	struct nest_client hello;
+	struct hello_client hello;
 	struct nest_cap session;
 	int32_t sum = 0;
 	enum nest_error err = nest_env_session(env, "Hello", "ram_quota=8K, cap_quota=2",
 	                                       &session);
 	if (!err) {
-		nest_client_init(&hello, session);
+		hello_client_init(&hello, session);
 		err = hello_add(&hello, 1, 2, &sum);
 		if (!err && sum != 3)
 			err = NEST_ERR_INVALID_ARGS;
 		if (!err)
 			err = nest_env_close(env, session);
-		nest_client_fini(&hello);
+		hello_client_fini(&hello);
 	}
 	if (err) {
 		nest_log(env, "Error: session %u: %s", round, nest_error_name(err));

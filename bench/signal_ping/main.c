@@ -23,13 +23,13 @@ static void count(void *state, uint64_t n)
 void component_construct(struct nest_env *env)
 {
 	static struct main m;
-	struct nest_client pong;
+	struct pong_client pong;
 	struct nest_cap session, pong_ctx;
 	uint64_t start = 0;
 
 	if (nest_env_session(env, "Pong", "ram_quota=4K, cap_quota=1", &session))
 		nest_env_exit(env, 1);
-	nest_client_init(&pong, session);
+	pong_client_init(&pong, session);
 	if (nest_signal_handler_init(&env->ep, &m.handler, count, &m) ||
 	    pong_exchange(&pong, nest_signal_cap(&m.handler), &pong_ctx))
 		nest_env_exit(env, 1);

@@ -13,10 +13,11 @@
 
 #include <stdbool.h>
 #include <nest/env.h>
+#include <nest/session/rom.h>
 
 struct nest_attached_rom {
 	struct nest_env   *env;
-	struct nest_client session;
+	struct rom_client  session;
 	struct nest_cap    ds;        /* the version mapped at content */
 	const char        *content;
 	size_t             size;

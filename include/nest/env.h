@@ -12,15 +12,20 @@
 #include <stdarg.h>
 #include <nest/entrypoint.h>
 #include <nest/lock.h>
+#include <nest/session/cpu.h>
+#include <nest/session/log.h>
+#include <nest/session/parent.h>
+#include <nest/session/pd.h>
+#include <nest/session/rm.h>
 
 enum { NEST_MAX_ANNOUNCE = 8 };
 
 struct nest_env {
 	struct nest_entrypoint ep;
-	struct nest_client     parent;
-	struct nest_client     pd;        /* the component's own PD session */
-	struct nest_client     log;       /* its LOG session, opened at start */
-	struct nest_client     cpu;       /* its CPU session, opened with the first thread */
+	struct parent_client   parent;
+	struct pd_client       pd;        /* the component's own PD session */
+	struct log_client      log;       /* its LOG session, opened at start */
+	struct cpu_client      cpu;       /* its CPU session, opened with the first thread */
 	struct nest_lock       lock;      /* LOG and CPU sessions are shared by threads */
 	const char            *name;      /* as given by the parent, for diagnostics */
 	/* services announced during component_construct: the parent learns of
@@ -64,9 +69,9 @@ enum nest_error nest_env_attach(struct nest_env *env, struct nest_cap ds, size_t
                                 bool writable, void **addr);
 
 /* a region map (RM session) attached as one range: a managed dataspace */
-enum nest_error nest_region_map_attach(struct nest_client *region_map, void **addr,
+enum nest_error nest_region_map_attach(struct region_map_client *region_map, void **addr,
                                        size_t *size);
-enum nest_error nest_region_map_sync(struct nest_client *region_map, void *addr, size_t size);
+enum nest_error nest_region_map_sync(struct region_map_client *region_map, void *addr, size_t size);
 void            nest_region_map_detach(void *addr, size_t size);
 
 /* threads: each runs on a stack that is a dataspace of the PD and is named
@@ -99,15 +104,15 @@ struct nest_startup { struct nest_cap parent, pd; const char *name; };
 enum nest_error nest_platform_startup(struct nest_startup *startup, int argc, char **argv);
 
 /* the heap (malloc and friends) over dataspaces of the PD */
-void nest_heap_init(struct nest_client *pd);
+void nest_heap_init(struct pd_client *pd);
 
 /* stacks are dataspaces of the PD too, with a guard page below them */
 enum { NEST_EP_STACK_SIZE = 32 * 1024 };
-enum nest_error nest_stack_alloc(struct nest_client *pd, size_t size, void **top);
+enum nest_error nest_stack_alloc(struct pd_client *pd, size_t size, void **top);
 /* the same, keeping the dataspace so that the stack can be freed */
-enum nest_error nest_stack_alloc_freeable(struct nest_client *pd, size_t size,
+enum nest_error nest_stack_alloc_freeable(struct pd_client *pd, size_t size,
                                           struct nest_cap *ds, void **base);
-void            nest_stack_free(struct nest_client *pd, struct nest_cap *ds, void *base,
+void            nest_stack_free(struct pd_client *pd, struct nest_cap *ds, void *base,
                                 size_t size);
 void            nest_run_on_stack(void (*fn)(void *), void *arg, void *top);
 

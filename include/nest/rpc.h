@@ -36,12 +36,12 @@
 #include <nest/msg.h>
 
 /* client side of a capability: the capability and a private call channel */
-struct nest_client {
-	struct nest_cap  cap;
-	int              channel;     /* bound lazily on the first call */
-	unsigned         timeout_ms;  /* 0: wait for the reply as long as it takes */
+#define NEST_CLIENT_FIELDS \
+	struct nest_cap  cap; \
+	int              channel;     /* bound lazily on the first call */ \
+	unsigned         timeout_ms;  /* 0: wait for the reply as long as it takes */ \
 	struct nest_lock lock;        /* threads sharing the client call one at a time */
-};
+struct nest_client { NEST_CLIENT_FIELDS };
 
 /* takes ownership of cap */
 void nest_client_init(struct nest_client *client, struct nest_cap cap);
@@ -147,7 +147,7 @@ struct nest_entrypoint;
 #define NEST_RPC_OPCODE(iface, name, P) iface##_op_##name,
 
 #define NEST_RPC_CLIENT_PROTO(iface, name, P) \
-	enum nest_error iface##_##name(struct nest_client *client \
+	enum nest_error iface##_##name(struct iface##_client *client \
 	                               P(NEST_RPC_PARAM_IN, NEST_RPC_PARAM_OUT));
 
 #define NEST_RPC_SERVER_PROTO(iface, name, P) \
@@ -163,10 +163,25 @@ struct nest_entrypoint;
 	enum nest_error iface##_##name##_result(struct nest_async_call *call \
 	                                        P(NEST_RPC_NOTHING, NEST_RPC_PARAM_OUT));
 
+/*
+ * A client handle is typed by its interface: a Timer stub takes a struct
+ * timer_client, so a call with a client of another interface does not
+ * compile (and a capability of another interface is refused where it is
+ * served, NEST_ERR_WRONG_INTERFACE).
+ */
+#define NEST_RPC_CLIENT_TYPE(iface) \
+	struct iface##_client { union { struct nest_client rpc; struct { NEST_CLIENT_FIELDS }; }; }; \
+	__attribute__((unused)) static inline void \
+	iface##_client_init(struct iface##_client *client, struct nest_cap cap) \
+	{ nest_client_init(&client->rpc, cap); } \
+	__attribute__((unused)) static inline void \
+	iface##_client_fini(struct iface##_client *client) { nest_client_fini(&client->rpc); }
+
 #define NEST_RPC_INTERFACE(iface, LIST) \
 	enum iface##_opcode { LIST(NEST_RPC_OPCODE) iface##_op_count }; \
 	enum { iface##_request_caps = 0 LIST(NEST_RPC_IN_CAPS) }; \
 	struct iface##_server; \
+	NEST_RPC_CLIENT_TYPE(iface) \
 	LIST(NEST_RPC_CLIENT_PROTO) \
 	LIST(NEST_RPC_ASYNC_PROTO) \
 	LIST(NEST_RPC_SERVER_PROTO) \
@@ -174,7 +189,7 @@ struct nest_entrypoint;
 	enum nest_error iface##_dispatch(void *server, struct nest_msg *msg);
 
 #define NEST_RPC_CLIENT_DEF(iface, name, P) \
-	enum nest_error iface##_##name(struct nest_client *client \
+	enum nest_error iface##_##name(struct iface##_client *client \
 	                               P(NEST_RPC_PARAM_IN, NEST_RPC_PARAM_OUT)) \
 	{ \
 		struct nest_msg msg; \
@@ -182,7 +197,7 @@ struct nest_entrypoint;
 		nest_msg_start(&msg, NEST_RPC_WORD(iface, iface##_op_##name)); \
 		P(NEST_RPC_PUT_IN, NEST_RPC_NOTHING) \
 		if (msg.error) return msg.error; \
-		err = nest_client_call(client, &msg, 0 P(NEST_RPC_NOTHING, NEST_RPC_COUNT_CAPS)); \
+		err = nest_client_call(&client->rpc, &msg, 0 P(NEST_RPC_NOTHING, NEST_RPC_COUNT_CAPS)); \
 		if (err) return err; \
 		P(NEST_RPC_NOTHING, NEST_RPC_GET_OUT) \
 		err = msg.error; \

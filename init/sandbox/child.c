@@ -142,7 +142,7 @@ static enum nest_error child_start(struct child *child)
 {
 	struct sandbox *sb = child->sandbox;
 	struct nest_cap pd_session, rom_session, pd_cap, binary = NEST_CAP_INVALID;
-	struct nest_client rom;
+	struct rom_client rom;
 	uint64_t ram, caps, size;
 	enum nest_error err;
 
@@ -153,7 +153,7 @@ static enum nest_error child_start(struct child *child)
 		return err;
 	if ((err = nest_cap_copy(pd_session, &pd_cap)))
 		return err;
-	nest_client_init(&child->pd, pd_cap);
+	pd_client_init(&child->pd, pd_cap);
 	err = pd_transfer_quota(&sb->env->pd, child->pd.cap, ram, caps);
 	if (err)
 		return err;
@@ -170,9 +170,9 @@ static enum nest_error child_start(struct child *child)
 	}
 	if ((err = nest_cap_copy(rom_session, &rom_session)))
 		return err;
-	nest_client_init(&rom, rom_session);
+	rom_client_init(&rom, rom_session);
 	err = rom_dataspace(&rom, &binary, &size);
-	nest_client_fini(&rom);
+	rom_client_fini(&rom);
 	if (err)
 		return err;
 
@@ -294,7 +294,7 @@ void child_release(struct child *child, enum child_state state)
 		struct service *svc = *s;
 		if (svc->server == child) {
 			*s = svc->next;
-			nest_client_fini(&svc->root);
+			root_client_fini(&svc->root);
 			free(svc);
 		} else {
 			s = &svc->next;
@@ -305,7 +305,7 @@ void child_release(struct child *child, enum child_state state)
 	nest_signal_handler_fini(&child->exit_handler);
 	withdraw_quota(child);
 	close_sessions(child, 1);
-	nest_client_fini(&child->pd);
+	pd_client_fini(&child->pd);
 	child->assigned_ram = child->assigned_caps = 0;
 	child->outstanding_heartbeats = 0;
 	nest_cap_release(&child->resource_avail_sigh);

@@ -54,7 +54,7 @@ static void retry(void *state, uint64_t count)
 	sessions_retry_pending(state);
 }
 
-enum nest_error sandbox_timer(struct sandbox *sb, struct nest_client *timer,
+enum nest_error sandbox_timer(struct sandbox *sb, struct timer_client *timer,
                               struct nest_signal_handler *handler)
 {
 	struct nest_cap session;
@@ -67,7 +67,7 @@ enum nest_error sandbox_timer(struct sandbox *sb, struct nest_client *timer,
 	         TIMER_SESSION_RAM, TIMER_SESSION_CAPS);
 	if ((err = nest_env_session(sb->env, "Timer", args, &session)))
 		return err;
-	nest_client_init(timer, session);
+	timer_client_init(timer, session);
 	return timer_sigh(timer, nest_signal_cap(handler));
 }
 

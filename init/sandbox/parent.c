@@ -103,7 +103,7 @@ enum nest_error parent_serve_announce(struct parent_server *p, const char *name,
 		return NEST_ERR_OUT_OF_CAPS;
 	/* announced again: the new root replaces the old, nothing accumulates */
 	if ((svc = service_announced(sb, child, name))) {
-		nest_client_fini(&svc->root);
+		root_client_fini(&svc->root);
 	} else if ((svc = calloc(1, sizeof(*svc)))) {
 		snprintf(svc->name, sizeof(svc->name), "%s", name);
 		svc->server = child;
@@ -113,8 +113,8 @@ enum nest_error parent_serve_announce(struct parent_server *p, const char *name,
 		nest_cap_release(&root);
 		return NEST_ERR_OUT_OF_RAM;
 	}
-	nest_client_init(&svc->root, root);
-	nest_client_timeout(&svc->root, ROOT_CALL_TIMEOUT_MS);
+	root_client_init(&svc->root, root);
+	nest_client_timeout(&svc->root.rpc, ROOT_CALL_TIMEOUT_MS);
 	if (sb->verbose)
 		nest_log(sb->env, "child \"%s\" announces service \"%s\"", child->name, name);
 	/* not now: the server waits for this reply (and sends its next

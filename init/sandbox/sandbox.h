@@ -15,6 +15,9 @@
 
 #include <nest/env.h>
 #include <nest/xml.h>
+#include <nest/session/report.h>
+#include <nest/session/root.h>
+#include <nest/session/timer.h>
 
 enum {
 	NAME_LEN      = 64,
@@ -50,7 +53,7 @@ struct parent_server {                     /* the parent capability of one child
 struct service {                           /* announced by a child */
 	char            name[SERVICE_LEN];
 	struct child   *server;
-	struct nest_client root;
+	struct root_client root;
 	struct service *next;
 };
 
@@ -128,7 +131,7 @@ struct child {
 	char                   provides[MAX_PROVIDES][SERVICE_LEN];
 	unsigned               provides_count;
 	struct parent_server   parent;
-	struct nest_client     pd;             /* its PD session at core */
+	struct pd_client       pd;             /* its PD session at core */
 	struct nest_signal_handler exit_handler;
 	struct session        *sessions;
 	struct rom_server     *config_roms;    /* its config ROM sessions */
@@ -176,10 +179,10 @@ struct state_reporter {
 	struct report_detail       detail;
 	char                       version[NAME_LEN];
 	struct nest_cap            session;    /* Report "state" at the parent */
-	struct nest_client         report;
+	struct report_client       report;
 	void                      *buffer;
 	uint64_t                   buffer_size;
-	struct nest_client         timer;      /* rate limit and periodic refresh */
+	struct timer_client        timer;      /* rate limit and periodic refresh */
 	struct nest_signal_handler timer_handler, immediate;
 	int                        scheduled, timer_failed;
 	uint64_t                   published_us;   /* when the last report was made */
@@ -188,7 +191,7 @@ struct state_reporter {
 };
 
 struct heartbeat {
-	struct nest_client         timer;
+	struct timer_client        timer;
 	struct nest_signal_handler handler;
 	uint64_t                   rate_ms;
 	int                        timer_failed;
@@ -230,7 +233,7 @@ void sandbox_init(struct sandbox *sb, struct nest_env *env);
 enum nest_error sandbox_apply_config(struct sandbox *sb, const char *text, size_t len);
 
 /* a Timer session at init's parent that signals handler, opened once */
-enum nest_error sandbox_timer(struct sandbox *sb, struct nest_client *timer,
+enum nest_error sandbox_timer(struct sandbox *sb, struct timer_client *timer,
                               struct nest_signal_handler *handler);
 
 /* restarts the children marked so (and, in cascade, their clients), starts

@@ -26,19 +26,19 @@ struct service *service_announced(struct sandbox *sb, struct child *server, cons
 }
 
 /* the PD a donation goes to: the server's, or init's own */
-static struct nest_client *recipient_pd(struct sandbox *sb, const struct route *route)
+static struct pd_client *recipient_pd(struct sandbox *sb, const struct route *route)
 {
 	return route->kind == ROUTE_CHILD ? &route->server->pd : &sb->env->pd;
 }
 
 /* the PD that pays: the client's, or init's for an environment session
  * and for a client that is gone (init took back what it had) */
-static struct nest_client *payer_pd(const struct session *s)
+static struct pd_client *payer_pd(const struct session *s)
 {
 	return s->env || !s->client ? &s->sandbox->env->pd : &s->client->pd;
 }
 
-static enum nest_error donate(struct nest_client *from, struct nest_client *to,
+static enum nest_error donate(struct pd_client *from, struct pd_client *to,
                               uint64_t ram, uint64_t caps)
 {
 	if (from == to || (!ram && !caps))

@@ -93,7 +93,7 @@ static void out_bytes(struct xml_out *x, const char *name, uint64_t value)
 	out(x, " %s=\"%llu\"", name, (unsigned long long)value);
 }
 
-static void out_pd_info(struct xml_out *x, struct nest_client *pd, int ram)
+static void out_pd_info(struct xml_out *x, struct pd_client *pd, int ram)
 {
 	uint64_t quota = 0, used = 0, cap_quota = 0, cap_used = 0;
 	if (pd_quota(pd, &quota, &used, &cap_quota, &cap_used))
@@ -410,7 +410,7 @@ static void close_report(struct sandbox *sb)
 	if (nest_cap_valid(r->session))
 		nest_env_close(sb->env, r->session);
 	nest_cap_release(&r->session);
-	nest_client_fini(&r->report);
+	report_client_fini(&r->report);
 	free(r->last);
 	r->last = NULL;
 }
@@ -432,7 +432,7 @@ static enum nest_error open_report(struct sandbox *sb)
 	r->session = session;
 	if ((err = nest_cap_copy(session, &copy)))
 		return err;
-	nest_client_init(&r->report, copy);
+	report_client_init(&r->report, copy);
 	err = report_dataspace(&r->report, &ds, &size);
 	if (!err)
 		err = nest_env_attach(sb->env, ds, size, true, &addr);

@@ -55,7 +55,7 @@ enum nest_error nest_attached_rom_open(struct nest_attached_rom *rom, struct nes
 	rom->size    = 0;
 	if ((err = nest_env_session(env, "ROM", args, &session)))
 		return err;
-	nest_client_init(&rom->session, session);
+	rom_client_init(&rom->session, session);
 	if ((err = map_current(rom)))
 		nest_attached_rom_close(rom);
 	return err;
@@ -75,5 +75,5 @@ void nest_attached_rom_close(struct nest_attached_rom *rom)
 	unmap(rom);
 	if (nest_cap_valid(rom->session.cap))
 		nest_env_close(rom->env, rom->session.cap);
-	nest_client_fini(&rom->session);
+	rom_client_fini(&rom->session);
 }

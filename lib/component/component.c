@@ -167,7 +167,7 @@ static void run_component(void *arg)
 
 	snprintf(args, sizeof(args), "ram_quota=%u, cap_quota=1", LOG_SESSION_RAM);
 	nest_env_session(env, "LOG", args, &log);
-	nest_client_init(&env->log, log);
+	log_client_init(&env->log, log);
 	if (nest_signal_handler_init(&env->ep, &env->heartbeat, respond_to_heartbeat, env) == NEST_OK)
 		parent_heartbeat_sigh(&env->parent, nest_signal_cap(&env->heartbeat));
 
@@ -196,8 +196,8 @@ int main(int argc, char **argv)
 		plat_exit(125);
 	env.name = startup.name;
 	env.resource_waitset = env.resource_avail = env.resource_avail_sender = -1;
-	nest_client_init(&env.parent, startup.parent);
-	nest_client_init(&env.pd, startup.pd);
+	parent_client_init(&env.parent, startup.parent);
+	pd_client_init(&env.pd, startup.pd);
 	nest_heap_init(&env.pd);
 	if (nest_ep_init(&env.ep))
 		plat_exit(124);

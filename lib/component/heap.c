@@ -39,7 +39,7 @@ struct block {                           /* precedes every allocation */
 struct free_block { struct free_block *next; };
 
 struct heap {
-	struct nest_client *pd;
+	struct pd_client *pd;
 	struct free_block  *free[CLASSES];
 	unsigned char      *chunk_pos, *chunk_end;
 	unsigned char       boot[BOOT_SIZE] __attribute__((aligned(16)));
@@ -49,7 +49,7 @@ struct heap {
 
 static struct heap heap = { .lock = NEST_LOCK_INIT };
 
-void nest_heap_init(struct nest_client *pd)
+void nest_heap_init(struct pd_client *pd)
 {
 	heap.pd = pd;
 }

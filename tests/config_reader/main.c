@@ -11,7 +11,7 @@
 
 void component_construct(struct nest_env *env)
 {
-	struct nest_client rom;
+	struct rom_client rom;
 	struct nest_cap session, ds;
 	struct nest_xml_node config, greeting;
 	struct nest_xml_error error;
@@ -24,7 +24,7 @@ void component_construct(struct nest_env *env)
 		nest_log(env, "config_reader: no config ROM");
 		nest_env_exit(env, 1);
 	}
-	nest_client_init(&rom, session);
+	rom_client_init(&rom, session);
 	err = rom_dataspace(&rom, &ds, &size);
 	if (!err && (err = nest_env_attach(env, ds, size, false, &addr)))
 		nest_log(env, "config_reader: cannot map %llu bytes of the config ROM: %s",

@@ -18,20 +18,22 @@ static int fail(struct nest_env *env, const char *what, enum nest_error err)
 
 static int run(struct nest_env *env)
 {
-	struct nest_client hello, relay, counter;
+	struct hello_client hello;
+	struct relay_client relay;
+	struct counter_client counter;
 	struct nest_cap cap, counter_cap;
 	uint32_t value = 0;
 	enum nest_error err;
 
 	if ((err = nest_env_session(env, "Hello", "ram_quota=8K, cap_quota=2", &cap)))
 		return fail(env, "Hello session", err);
-	nest_client_init(&hello, cap);
+	hello_client_init(&hello, cap);
 	if ((err = nest_env_session(env, "Relay", "ram_quota=8K, cap_quota=2", &cap)))
 		return fail(env, "Relay session", err);
-	nest_client_init(&relay, cap);
+	relay_client_init(&relay, cap);
 	if ((err = hello_make_counter(&hello, 41, &counter_cap)))
 		return fail(env, "make_counter", err);
-	nest_client_init(&counter, counter_cap);
+	counter_client_init(&counter, counter_cap);
 
 	if ((err = relay_keep(&relay, counter.cap)))
 		return fail(env, "keep", err);
@@ -46,9 +48,9 @@ static int run(struct nest_env *env)
 	nest_env_close(env, hello.cap);       /* the server revokes the counter */
 	err = relay_increment(&relay, &value);
 	nest_log(env, "delegator: relay after revocation: %s", nest_error_name(err));
-	nest_client_fini(&counter);
-	nest_client_fini(&hello);
-	nest_client_fini(&relay);
+	counter_client_fini(&counter);
+	hello_client_fini(&hello);
+	relay_client_fini(&relay);
 	return err == NEST_ERR_INVALID_CAP ? 0 : 1;
 }
 

@@ -75,7 +75,7 @@ static void crash(void)
 static void forged_label(struct nest_env *env, const char *service, const char *label,
                          const char *what)
 {
-	struct nest_client client;
+	struct log_client client;
 	struct nest_cap cap;
 	char args[160];
 	enum nest_error err;
@@ -86,12 +86,12 @@ static void forged_label(struct nest_env *env, const char *service, const char *
 	         err ? nest_error_name(err) : "ACCEPTED");
 	if (err)
 		return;
-	nest_client_init(&client, cap);
+	log_client_init(&client, cap);
 	if (!strcmp(service, "LOG"))
 		log_write(&client, "written under the forged label");
 	nest_env_close(env, cap);
 	client.cap = NEST_CAP_INVALID;
-	nest_client_fini(&client);
+	log_client_fini(&client);
 }
 
 static void forged_labels(struct nest_env *env)

@@ -160,42 +160,43 @@ static void full_heartbeat_context(struct probe *p)
 
 static void full_timeout_context(struct probe *p)
 {
-	struct nest_client timer, second;
+	struct timer_client timer, second;
 	uint64_t ms = 0;
 
-	nest_client_init(&timer, session(p, "Timer", "ram_quota=4K, cap_quota=2"));
+	timer_client_init(&timer, session(p, "Timer", "ram_quota=4K, cap_quota=2"));
 	timer_sigh(&timer, full_context());
 	timer_trigger_periodic(&timer, 1000);
 	plat_sleep_us(100 * 1000);
-	nest_client_init(&second, session(p, "Timer", "label=\"second\", ram_quota=4K, cap_quota=2"));
+	timer_client_init(&second, session(p, "Timer", "label=\"second\", ram_quota=4K, cap_quota=2"));
 	if (timer_elapsed_ms(&second, &ms) == NEST_OK)
 		nest_log(p->env, "probe: timer after timeouts to a full context: serves");
 	nest_env_close(p->env, second.cap);
-	nest_client_fini(&second);
+	timer_client_fini(&second);
 	nest_env_close(p->env, timer.cap);
-	nest_client_fini(&timer);
+	timer_client_fini(&timer);
 }
 
 static void full_region_map_context(struct probe *p)
 {
-	struct nest_client rm, map;
+	struct rm_client rm;
+	struct region_map_client map;
 	struct nest_cap cap = NEST_CAP_INVALID, ds = NEST_CAP_INVALID;
 	uint64_t at = 0;
 
-	nest_client_init(&rm, session(p, "RM", "ram_quota=8K, cap_quota=2"));
+	rm_client_init(&rm, session(p, "RM", "ram_quota=8K, cap_quota=2"));
 	if (rm_create(&rm, 16 * 4096, &cap) || nest_env_alloc_ram(p->env, 4096, &ds)) {
 		nest_log(p->env, "probe: cannot make a region map");
 		p->allowed++;
 		return;
 	}
-	nest_client_init(&map, cap);
+	region_map_client_init(&map, cap);
 	region_map_sigh(&map, full_context());
 	for (unsigned i = 0; i < 8; i++)
 		region_map_attach(&map, ds, NEST_RM_ANYWHERE, 0, 0, 1, &at);
 	nest_log(p->env, "probe: core after region-map changes signalled to a full context: serves");
-	nest_client_fini(&map);
+	region_map_client_fini(&map);
 	nest_env_close(p->env, rm.cap);
-	nest_client_fini(&rm);
+	rm_client_fini(&rm);
 }
 
 struct storm { int pid, tid; atomic_int stop; unsigned sent; };
@@ -273,15 +274,16 @@ enum nest_error parent_serve_heartbeat_response(struct parent_server *s)
 static void absurd_affinity(struct probe *p)
 {
 	static struct parent_server parent;
-	struct nest_client pd, rom;
+	struct pd_client pd;
+	struct rom_client rom;
 	struct nest_cap binary = NEST_CAP_INVALID;
 	uint64_t size = 0;
 	enum nest_error err;
 
 	parent.probe = p;
-	nest_client_init(&pd, session(p, "PD", "label=\"absurd\", ram_quota=64K, cap_quota=20, "
+	pd_client_init(&pd, session(p, "PD", "label=\"absurd\", ram_quota=64K, cap_quota=20, "
 	                                       "affinity_x=4294967295, affinity_width=4294967295"));
-	nest_client_init(&rom, session(p, "ROM", "label=\"exiter\", ram_quota=4K, cap_quota=1"));
+	rom_client_init(&rom, session(p, "ROM", "label=\"exiter\", ram_quota=4K, cap_quota=1"));
 	err = nest_ep_manage(&p->env->ep, &parent.object, parent, &parent);
 	if (!err)
 		err = pd_transfer_quota(&p->env->pd, pd.cap, 512 * 1024, 20);
@@ -296,8 +298,8 @@ static void absurd_affinity(struct probe *p)
 	nest_cap_release(&binary);
 	nest_env_close(p->env, pd.cap);
 	nest_env_close(p->env, rom.cap);
-	nest_client_fini(&pd);
-	nest_client_fini(&rom);
+	pd_client_fini(&pd);
+	rom_client_fini(&rom);
 	nest_ep_dissolve(&parent.object);
 }
 

@@ -14,7 +14,8 @@
 
 struct main {
 	struct nest_env           *env;
-	struct nest_client         rm, map;
+	struct rm_client           rm;
+	struct region_map_client   map;
 	struct nest_signal_handler changed;
 	unsigned                   changes;
 	int                        failed;
@@ -52,10 +53,10 @@ void component_construct(struct nest_env *env)
 	m.env = env;
 	if (nest_env_session(env, "RM", "ram_quota=8K, cap_quota=2", &cap))
 		nest_env_exit(env, 1);
-	nest_client_init(&m.rm, cap);
+	rm_client_init(&m.rm, cap);
 	if (rm_create(&m.rm, 4 * 4096, &cap))
 		nest_env_exit(env, 1);
-	nest_client_init(&m.map, cap);
+	region_map_client_init(&m.map, cap);
 	nest_signal_handler_init(&env->ep, &m.changed, count_change, &m);
 	region_map_sigh(&m.map, nest_signal_cap(&m.changed));
 
@@ -74,8 +75,8 @@ void component_construct(struct nest_env *env)
 	      "a capability that is no dataspace refused");
 	if (nest_env_session(env, "ROM", "label=\"config\", ram_quota=4K, cap_quota=1",
 	                     &rom_session) == NEST_OK) {
-		struct nest_client rom;
-		nest_client_init(&rom, rom_session);
+		struct rom_client rom;
+		rom_client_init(&rom, rom_session);
 		rom_dataspace(&rom, &rom_ds, &rom_size);
 		check(&m, region_map_attach(&m.map, rom_ds, NEST_RM_ANYWHERE, 0, 0, 1, &at) == NEST_OK &&
 		      at == 4096, "ROM attached into the hole (first fit)");

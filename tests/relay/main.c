@@ -12,7 +12,7 @@ NEST_RPC_DISPATCH(relay, RELAY_INTERFACE)
 struct relay_server {
 	struct nest_rpc_object object;
 	struct nest_env       *env;
-	struct nest_client     counter;
+	struct counter_client  counter;
 };
 
 enum nest_error relay_serve_keep(struct relay_server *s, struct nest_cap counter)
@@ -21,8 +21,8 @@ enum nest_error relay_serve_keep(struct relay_server *s, struct nest_cap counter
 	enum nest_error err = nest_cap_copy(counter, &copy);
 	if (err)
 		return err;
-	nest_client_fini(&s->counter);
-	nest_client_init(&s->counter, copy);
+	counter_client_fini(&s->counter);
+	counter_client_init(&s->counter, copy);
 	return NEST_OK;
 }
 
@@ -41,7 +41,7 @@ static enum nest_error create_session(void *state, const char *args,
 	if (!s)
 		return NEST_ERR_OUT_OF_RAM;
 	s->env = state;
-	nest_client_init(&s->counter, NEST_CAP_INVALID);
+	counter_client_init(&s->counter, NEST_CAP_INVALID);
 	if (nest_ep_manage(&s->env->ep, &s->object, relay, s)) {
 		free(s);
 		return NEST_ERR_OUT_OF_CAPS;
@@ -55,7 +55,7 @@ static void destroy_session(void *state, struct nest_rpc_object *object)
 	struct relay_server *s = object->state;
 	(void)state;
 	nest_ep_dissolve(&s->object);
-	nest_client_fini(&s->counter);
+	counter_client_fini(&s->counter);
 	free(s);
 }
 

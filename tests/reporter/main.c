@@ -23,7 +23,7 @@ enum { BUFFER_SIZE = 4096, INTERVAL_US = 200 * 1000 };
 
 struct main {
 	struct nest_env   *env;
-	struct nest_client report;
+	struct report_client report;
 	char              *buffer;
 	uint64_t           size;
 };
@@ -77,7 +77,7 @@ void component_construct(struct nest_env *env)
 
 	if ((err = open_report(m, &session)))
 		fail(m, "Report session", err);
-	nest_client_init(&m->report, session);
+	report_client_init(&m->report, session);
 	if ((err = report_dataspace(&m->report, &ds, &m->size)) ||
 	    (err = nest_env_attach(env, ds, m->size, true, &addr)))
 		fail(m, "report buffer", err);

@@ -47,10 +47,10 @@ struct log_server {
 
 struct main {
 	struct nest_env           *env;
-	struct nest_client         timer;
+	struct timer_client        timer;
 	struct nest_signal_handler timer_handler;
 	bool                       timer_scheduled;
-	struct nest_client         report;          /* "init.config" */
+	struct report_client       report;          /* "init.config" */
 	char                      *report_buffer;
 	uint64_t                   report_size;
 	struct nest_attached_rom   config;          /* the script */
@@ -397,7 +397,7 @@ static void open_report(struct main *m)
 	         "label=\"init.config\", buffer_size=%u, ram_quota=%llu, cap_quota=%u",
 	         REPORT_BUFFER, (unsigned long long)report_session_ram_quota(REPORT_BUFFER),
 	         REPORT_SESSION_CAPS);
-	nest_client_init(&m->report, open_session(m, "Report", args));
+	report_client_init(&m->report, open_session(m, "Report", args));
 	if ((err = report_dataspace(&m->report, &ds, &m->report_size)) ||
 	    (err = nest_env_attach(m->env, ds, m->report_size, true, &addr)))
 		fail(m, "report buffer", err);
@@ -429,7 +429,7 @@ static void main_init(struct main *m, struct nest_env *env)
 
 	snprintf(args, sizeof(args), "ram_quota=%u, cap_quota=%u", TIMER_SESSION_RAM,
 	         TIMER_SESSION_CAPS);
-	nest_client_init(&m->timer, open_session(m, "Timer", args));
+	timer_client_init(&m->timer, open_session(m, "Timer", args));
 	if ((err = nest_signal_handler_init(&env->ep, &m->timer_handler, handle_timer, m)) ||
 	    (err = timer_sigh(&m->timer, nest_signal_cap(&m->timer_handler))))
 		fail(m, "timer signal handler", err);

@@ -20,7 +20,7 @@ enum { LATENCY_SAMPLES = 21, LATENCY_TIMEOUT_US = 2000, LIMIT_TRIES = 1000 };
 /* a signal context and what arrived on it */
 struct probe {
 	struct nest_signal_handler handler;
-	struct nest_client        *timer;           /* its session, asked on arrival */
+	struct timer_client       *timer;           /* its session, asked on arrival */
 	uint64_t                   count;           /* sum of the signals' counts */
 	unsigned                   wakeups;
 	uint64_t                   first_us;        /* plat_time_us at the first arrival */
@@ -29,7 +29,7 @@ struct probe {
 };
 
 struct timer {
-	struct nest_client client;
+	struct timer_client client;
 	struct probe       probe;
 };
 
@@ -107,7 +107,7 @@ static enum nest_error timer_open(struct main *m, struct timer *t)
 	         TIMER_SESSION_RAM, TIMER_SESSION_CAPS);
 	if ((err = nest_env_session(m->env, "Timer", args, &cap)))
 		return err;
-	nest_client_init(&t->client, cap);
+	timer_client_init(&t->client, cap);
 	t->probe.timer = &t->client;
 	probe_reset(&t->probe);
 	err = nest_signal_handler_init(&m->env->ep, &t->probe.handler, handle_timeout, &t->probe);
@@ -119,7 +119,7 @@ static enum nest_error timer_open(struct main *m, struct timer *t)
 static void timer_close(struct main *m, struct timer *t)
 {
 	nest_env_close(m->env, t->client.cap);
-	nest_client_fini(&t->client);
+	timer_client_fini(&t->client);
 	nest_signal_handler_fini(&t->probe.handler);
 }
 

@@ -11,7 +11,7 @@
 #include <nest/env.h>
 #include <nest/session/rm.h>
 
-static enum nest_error map_regions(struct nest_client *map, unsigned char *base)
+static enum nest_error map_regions(struct region_map_client *map, unsigned char *base)
 {
 	for (uint32_t i = 0;; i++) {
 		struct nest_cap ds;
@@ -31,7 +31,7 @@ static enum nest_error map_regions(struct nest_client *map, unsigned char *base)
 	}
 }
 
-enum nest_error nest_region_map_attach(struct nest_client *map, void **addr, size_t *size)
+enum nest_error nest_region_map_attach(struct region_map_client *map, void **addr, size_t *size)
 {
 	uint64_t bytes;
 	unsigned char *base;
@@ -52,7 +52,7 @@ enum nest_error nest_region_map_attach(struct nest_client *map, void **addr, siz
 	return NEST_OK;
 }
 
-enum nest_error nest_region_map_sync(struct nest_client *map, void *addr, size_t size)
+enum nest_error nest_region_map_sync(struct region_map_client *map, void *addr, size_t size)
 {
 	/* back to an inaccessible reservation, then the current layout */
 	if (mmap(addr, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED,

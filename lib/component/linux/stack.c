@@ -13,7 +13,7 @@
 #include <nest/session/pd.h>
 
 /* size must be a multiple of the page size; *base is the stack's lowest byte */
-enum nest_error nest_stack_alloc_freeable(struct nest_client *pd, size_t size,
+enum nest_error nest_stack_alloc_freeable(struct pd_client *pd, size_t size,
                                           struct nest_cap *ds, void **base)
 {
 	size_t guard = plat_page_size();
@@ -38,7 +38,7 @@ enum nest_error nest_stack_alloc_freeable(struct nest_client *pd, size_t size,
 	return NEST_OK;
 }
 
-void nest_stack_free(struct nest_client *pd, struct nest_cap *ds, void *base, size_t size)
+void nest_stack_free(struct pd_client *pd, struct nest_cap *ds, void *base, size_t size)
 {
 	size_t guard = plat_page_size();
 	munmap((unsigned char *)base - guard, guard + size);
@@ -46,7 +46,7 @@ void nest_stack_free(struct nest_client *pd, struct nest_cap *ds, void *base, si
 	nest_cap_release(ds);
 }
 
-enum nest_error nest_stack_alloc(struct nest_client *pd, size_t size, void **top)
+enum nest_error nest_stack_alloc(struct pd_client *pd, size_t size, void **top)
 {
 	size_t page = plat_page_size();
 	struct nest_cap ds;

@@ -27,7 +27,7 @@ static enum nest_error open_cpu_session(struct nest_env *env)
 		return NEST_OK;
 	err = nest_env_session(env, "CPU", "ram_quota=4K, cap_quota=1", &session);
 	if (!err)
-		nest_client_init(&env->cpu, session);
+		cpu_client_init(&env->cpu, session);
 	return err;
 }
 
