@@ -188,6 +188,7 @@ static void end(struct targets *t)
 	struct dirent *entry;
 	DIR *dir;
 
+	check_victim(t);              /* an end not yet told */
 	if (!t->victim_ended) {
 		kill(t->victim, SIGTERM);
 		kill(t->victim, SIGCONT);      /* a probe may have left it stopped */
