@@ -1,7 +1,7 @@
 /*
  * \brief  Core: boots the system from a directory of boot modules
  *
- * Usage: core [--ram SIZE] [--caps N] [--report-dir DIR] BOOT_DIR
+ * Usage: core [--ram SIZE] [--caps N] [--report-dir DIR] [--no-sandbox] BOOT_DIR
  *
  * Every regular file of BOOT_DIR becomes a ROM module. The module "config"
  * (init's configuration) must be well-formed XML and "init" must exist;
@@ -9,6 +9,12 @@
  * then starts init with all RAM and capabilities as its quota, serves it,
  * and exits with init's exit value when init ends. With --report-dir, core
  * also offers a Report service whose reports become files in DIR.
+ *
+ * --no-sandbox is for tests only: components then run as core runs, with
+ * core's user, namespaces and limits and without the seccomp filter, so that
+ * the sandbox probes can show that each of their attacks works without the
+ * sandbox (scripts/run_scenario --no-sandbox). Only core's command line can
+ * turn the sandbox off, and core says so in its log.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +27,7 @@ enum { DEFAULT_RAM = 1024u << 20, DEFAULT_CAPS = 100000 };
 
 static int usage(void)
 {
-	core_log("usage: core [--ram SIZE] [--caps N] [--report-dir DIR] BOOT_DIR");
+	core_log("usage: core [--ram SIZE] [--caps N] [--report-dir DIR] [--no-sandbox] BOOT_DIR");
 	return 2;
 }
 
@@ -63,6 +69,7 @@ int main(int argc, char **argv)
 	static struct core core;
 	uint64_t ram = DEFAULT_RAM, caps = DEFAULT_CAPS;
 	const char *dir = NULL, *report_dir = NULL;
+	bool sandboxed = true;
 	char error[512];
 	struct nest_cap binary;
 	int code;
@@ -74,6 +81,8 @@ int main(int argc, char **argv)
 			if (!parse_size(argv[++i], &caps)) return usage();
 		} else if (strcmp(argv[i], "--report-dir") == 0 && i + 1 < argc) {
 			report_dir = argv[++i];
+		} else if (strcmp(argv[i], "--no-sandbox") == 0) {
+			sandboxed = false;
 		} else if (!dir && argv[i][0] != '-') {
 			dir = argv[i];
 		} else {
@@ -93,7 +102,11 @@ int main(int argc, char **argv)
 	}
 	if (!check_modules(&core, dir))
 		return 2;
-	if (sandbox_init(&core.sandbox)) {
+	if (!sandboxed) {
+		sandbox_init_unconfined(&core.sandbox);
+		core_log("SANDBOX OFF (--no-sandbox): components run unconfined, with core's user, "
+		         "files, network and processes in reach; for tests only");
+	} else if (sandbox_init(&core.sandbox)) {
 		/* without an empty root, the filter alone cannot keep a component
 		 * from naming host files (fstat, execveat with a path) */
 		core_log("cannot create the sandbox namespaces (%s): refusing to boot",

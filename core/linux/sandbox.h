@@ -22,6 +22,7 @@
 enum { SANDBOX_SLOTS = 16384, COMPONENT_UID_BASE = 0x70000000 };
 
 struct sandbox {
+	bool    unconfined;            /* core --no-sandbox, for tests: no sandbox at all */
 	bool    namespaces;            /* a shared set of empty namespaces exists */
 	int     ns_user, ns_mnt, ns_net, ns_ipc, ns_uts;
 	char    why_not[128];          /* why namespaces are unavailable */
@@ -47,6 +48,7 @@ struct process {
 	int  pidfd;                    /* readable once the process has ended */
 	bool traced;                   /* core sees its signals (tracer.c) */
 	unsigned slot;                 /* its user; 0: none */
+	bool unconfined;               /* started by core --no-sandbox: no limits */
 	struct process_fault fault;
 };
 
@@ -59,6 +61,9 @@ struct process_end {
 
 enum nest_error sandbox_init(struct sandbox *sb);
 void            sandbox_fini(struct sandbox *sb);
+/* for tests only (core --no-sandbox): components are started without
+ * namespaces, user, limits or filter, as core itself runs */
+void            sandbox_init_unconfined(struct sandbox *sb);
 
 /* the CPUs a component may be placed on: those online, at least one */
 unsigned        sandbox_cpu_count(void);

@@ -143,6 +143,12 @@ void sandbox_fini(struct sandbox *sb)
 	sb->namespaces = false;
 }
 
+void sandbox_init_unconfined(struct sandbox *sb)
+{
+	*sb = (struct sandbox){ .unconfined = true, .ns_user = -1, .ns_mnt = -1, .ns_net = -1,
+	                        .ns_ipc = -1, .ns_uts = -1 };
+}
+
 struct spawn_args {
 	struct sandbox *sb;
 	int             handles[3];     /* parent, pd, binary */
@@ -178,7 +184,9 @@ static int spawn_child(void *arg)
 	struct rlimit space = { ADDRESS_SPACE_LIMIT, ADDRESS_SPACE_LIMIT };
 	struct rlimit none  = { 0, 0 };
 
-	if (a->sb->namespaces) {
+	if (a->sb->unconfined) {
+		/* core --no-sandbox: core's namespaces and user */
+	} else if (a->sb->namespaces) {
 		if (setns(a->sb->ns_user, CLONE_NEWUSER)) return fail(a, 1);
 		if (setns(a->sb->ns_mnt, CLONE_NEWNS))    return fail(a, 2);
 		if (setns(a->sb->ns_net, CLONE_NEWNET))   return fail(a, 3);
@@ -187,8 +195,8 @@ static int spawn_child(void *arg)
 		if (chdir("/"))                           return fail(a, 6);
 		if (setgroups(0, NULL))                   return fail(a, 7);
 	}
-	if (setresgid(a->uid, a->uid, a->uid)) return fail(a, 8);
-	if (setresuid(a->uid, a->uid, a->uid)) return fail(a, 9);
+	if (!a->sb->unconfined && setresgid(a->uid, a->uid, a->uid)) return fail(a, 8);
+	if (!a->sb->unconfined && setresuid(a->uid, a->uid, a->uid)) return fail(a, 9);
 	/* move the handles above every target first, so none overwrites another */
 	for (int i = 0; i < 3; i++)
 		if ((high[i] = fcntl(a->handles[i], F_DUPFD, STARTUP_BINARY + 1)) < 0)
@@ -202,11 +210,12 @@ static int spawn_child(void *arg)
 	if (close_range(STARTUP_PD + 1, STARTUP_BINARY - 1, 0) ||
 	    close_range(STARTUP_BINARY + 1, ~0U, 0))
 		return fail(a, 12);
-	if (setrlimit(RLIMIT_NOFILE, &files) || setrlimit(RLIMIT_DATA, &data) ||
+	if (!a->sb->unconfined &&
+	    (setrlimit(RLIMIT_NOFILE, &files) || setrlimit(RLIMIT_DATA, &data) ||
 	    setrlimit(RLIMIT_NPROC, &threads) ||
 	    setrlimit(RLIMIT_STACK, &stack) || setrlimit(RLIMIT_AS, &space) ||
 	    setrlimit(RLIMIT_CORE, &none) ||
-	    setrlimit(RLIMIT_FSIZE, &none) || setrlimit(RLIMIT_MEMLOCK, &none))
+	    setrlimit(RLIMIT_FSIZE, &none) || setrlimit(RLIMIT_MEMLOCK, &none)))
 		return fail(a, 13);
 	setsid();
 	sigemptyset(&none_blocked);            /* core blocks what its signalfds take */
@@ -216,7 +225,7 @@ static int spawn_child(void *arg)
 		return fail(a, 17);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
 		return fail(a, 14);
-	if (sandbox_install_filter((int)getpid()))
+	if (!a->sb->unconfined && sandbox_install_filter((int)getpid()))
 		return fail(a, 15);
 	syscall(SYS_execveat, STARTUP_BINARY, "", argv, envp, AT_EMPTY_PATH);
 	return fail(a, 16);
@@ -293,7 +302,8 @@ enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
 		errno = a.error;
 		return NEST_ERR_IO;
 	}
-	*process = (struct process){ .pid = pid, .pidfd = pidfd, .slot = slot };
+	*process = (struct process){ .pid = pid, .pidfd = pidfd, .slot = slot,
+	                             .unconfined = sb->unconfined };
 	tracer_attach(process);
 	return NEST_OK;
 }
@@ -305,6 +315,8 @@ enum nest_error sandbox_limit_descriptors(struct process *process, unsigned desc
 	struct rlimit files = { descriptors, STARTUP_BINARY };
 	if (process->pidfd < 0)
 		return NEST_ERR_INVALID_ARGS;
+	if (process->unconfined)
+		return NEST_OK;
 	return prlimit(process->pid, RLIMIT_NOFILE, &files, NULL) ? NEST_ERR_IO : NEST_OK;
 }
 

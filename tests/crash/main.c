@@ -10,6 +10,7 @@
  * rest must run on. crash_witness shows the last part: it waits until the
  * crasher is long dead, then calls its sibling hello_server.
  */
+#define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
 #include <nest/env.h>

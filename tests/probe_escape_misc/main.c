@@ -3,9 +3,22 @@
  *
  * Plays the attacker, so unlike every other component it calls Linux
  * directly (syscall(2)) instead of going through the platform layer. Each
- * attempt logs one line, "denied (<why>)" or "ALLOWED". Arguments are
- * valid wherever that is possible, so that a refusal comes from the
- * seccomp filter or the missing privilege, not from a malformed call.
+ * attempt states how the sandbox refuses it (see ../probe_common.h): here
+ * the seccomp filter refuses every one (EPERM). Arguments are valid
+ * wherever that is possible, so that where there is no sandbox the attempt
+ * succeeds, and so that a refusal comes from the sandbox, not from a
+ * malformed call.
+ *
+ * Where there is no sandbox, nothing may harm the host: a name or a limit
+ * is set to what it is already, a scheduling change is undone, files and
+ * mounts are those of the test's scratch directory (its config's
+ * "scratch"), the namespace joined is that of the test's victim process
+ * ("victim"), pivot_root happens only inside a mount namespace of the
+ * probe's own, and the namespaces come last, since leaving the host's user
+ * namespace would take the probe's privileges for the rest.
+ *
+ * Not tried: iopl and ioperm (not in every kernel, this host's included),
+ * finit_module (no module could be loaded harmlessly).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,6 +32,7 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/bpf.h>
@@ -29,74 +43,31 @@
 #include <nest/session/pd.h>
 #include "../probe_common.h"
 
-enum { FILE_HANDLE_MAX = 128, SYSLOG_ACTION_READ_ALL = 3 };
+enum { FILE_HANDLE_MAX = 128, SYSLOG_ACTION_READ_ALL = 3, HOLDER_FD = 3 };
 
-/* the file system and namespaces */
-static void probe_namespaces(struct probe *p)
-{
-	long r;
-
-	r = syscall(SYS_chroot, "/");
-	report(p, "chroot(/)", r, errno);
-	r = syscall(SYS_unshare, CLONE_NEWUSER);
-	report(p, "unshare(CLONE_NEWUSER)", r, errno);
-	r = syscall(SYS_unshare, CLONE_NEWNS);
-	report(p, "unshare(CLONE_NEWNS)", r, errno);
-	r = syscall(SYS_setns, 3, 0);
-	report(p, "setns(3, 0)", r, errno);
-	r = syscall(SYS_mount, "none", "/", "tmpfs", 0, NULL);
-	report(p, "mount(none, /, tmpfs)", r, errno);
-	r = syscall(SYS_umount2, "/", MNT_DETACH);
-	report(p, "umount2(/, MNT_DETACH)", r, errno);
-	r = syscall(SYS_pivot_root, ".", ".");
-	report(p, "pivot_root(., .)", r, errno);
-}
-
-/* file handles bypass paths: with CAP_DAC_READ_SEARCH they open anything */
-static void probe_file_handles(struct probe *p)
-{
-	union {
-		struct file_handle fh;
-		char               space[sizeof(struct file_handle) + FILE_HANDLE_MAX];
-	} handle;
-	int mount_id = 0;
-	long r;
-
-	memset(&handle, 0, sizeof(handle));
-	handle.fh.handle_bytes = FILE_HANDLE_MAX;
-	r = syscall(SYS_name_to_handle_at, AT_FDCWD, "/", &handle.fh, &mount_id, 0);
-	report(p, "name_to_handle_at(AT_FDCWD, /)", r, errno);
-	if (r < 0) {              /* a root inode handle of ext4 or tmpfs, guessed */
-		handle.fh.handle_bytes = 8;
-		handle.fh.handle_type  = 1;
-		handle.space[sizeof(struct file_handle)] = 2;
-	}
-	r = syscall(SYS_open_by_handle_at, 3, &handle.fh, O_RDONLY);
-	report_fd(p, "open_by_handle_at(3, handle, O_RDONLY)", r, errno);
-}
-
-/* identity, privilege and the controlling terminal */
+/* identity, privilege and terminals */
 static void probe_privilege(struct probe *p)
 {
+	struct utsname own;
 	char c = 'x';
-	long r;
+	long tty, r;
 
 	r = syscall(SYS_setuid, 0);
-	report(p, "setuid(0)", r, errno);
+	expect_refused(p, "setuid(0)", r, errno, BY_FILTER);
 	r = syscall(SYS_setresuid, 0, 0, 0);
-	report(p, "setresuid(0, 0, 0)", r, errno);
-	r = syscall(SYS_ioctl, 3, TIOCSTI, &c);
-	report(p, "ioctl(3, TIOCSTI)", r, errno);
-	r = syscall(SYS_ioctl, 0, TIOCSTI, &c);
-	report(p, "ioctl(0, TIOCSTI)", r, errno);
+	expect_refused(p, "setresuid(0, 0, 0)", r, errno, BY_FILTER);
+	/* a component has no terminal; one it opens would do */
+	tty = syscall(SYS_open, "/dev/ptmx", O_RDWR | O_NOCTTY);
+	r = syscall(SYS_ioctl, tty >= 0 ? tty : 0, TIOCSTI, &c);
+	expect_refused(p, "ioctl(a terminal, TIOCSTI)", r, errno, BY_FILTER);
+	if (tty >= 0)
+		close((int)tty);
 	r = syscall(SYS_personality, ADDR_NO_RANDOMIZE);
-	report(p, "personality(ADDR_NO_RANDOMIZE)", r, errno);
-	r = syscall(SYS_iopl, 3);
-	report(p, "iopl(3)", r, errno);
-	r = syscall(SYS_ioperm, 0x80, 1, 1);
-	report(p, "ioperm(0x80, 1, 1)", r, errno);
-	r = syscall(SYS_sethostname, "escaped", 7);
-	report(p, "sethostname(escaped)", r, errno);
+	expect_refused(p, "personality(ADDR_NO_RANDOMIZE)", r, errno, BY_FILTER);
+	if (syscall(SYS_uname, &own))
+		snprintf(own.nodename, sizeof(own.nodename), "nest");
+	r = syscall(SYS_sethostname, own.nodename, strlen(own.nodename));
+	expect_refused(p, "sethostname(the name it has)", r, errno, BY_FILTER);
 }
 
 /* kernel facilities with a history of privilege escalations */
@@ -113,9 +84,9 @@ static void probe_kernel_surfaces(struct probe *p)
 	long r;
 
 	r = syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL);
-	report(p, "keyctl(KEYCTL_JOIN_SESSION_KEYRING)", r, errno);
+	expect_refused(p, "keyctl(KEYCTL_JOIN_SESSION_KEYRING)", r, errno, BY_FILTER);
 	r = syscall(SYS_add_key, "user", "probe", "x", 1, KEY_SPEC_PROCESS_KEYRING);
-	report(p, "add_key(user, probe)", r, errno);
+	expect_refused(p, "add_key(user, probe)", r, errno, BY_FILTER);
 
 	memset(&bpf_attr, 0, sizeof(bpf_attr));
 	bpf_attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
@@ -123,7 +94,7 @@ static void probe_kernel_surfaces(struct probe *p)
 	bpf_attr.insns     = (unsigned long)prog;
 	bpf_attr.license   = (unsigned long)"GPL";
 	r = syscall(SYS_bpf, BPF_PROG_LOAD, &bpf_attr, sizeof(bpf_attr));
-	report_fd(p, "bpf(BPF_PROG_LOAD, socket filter)", r, errno);
+	expect_refused_fd(p, "bpf(BPF_PROG_LOAD, socket filter)", r, errno, BY_FILTER);
 
 	memset(&perf, 0, sizeof(perf));
 	perf.type   = PERF_TYPE_SOFTWARE;
@@ -131,56 +102,96 @@ static void probe_kernel_surfaces(struct probe *p)
 	perf.config = PERF_COUNT_SW_CPU_CLOCK;
 	perf.exclude_kernel = 1;
 	r = syscall(SYS_perf_event_open, &perf, 0, -1, -1, 0);
-	report_fd(p, "perf_event_open(software cpu clock, self)", r, errno);
+	expect_refused_fd(p, "perf_event_open(software cpu clock, self)", r, errno, BY_FILTER);
 
 	r = syscall(SYS_userfaultfd, O_CLOEXEC);
-	report_fd(p, "userfaultfd(O_CLOEXEC)", r, errno);
+	expect_refused_fd(p, "userfaultfd(O_CLOEXEC)", r, errno, BY_FILTER);
 
 	memset(&uring, 0, sizeof(uring));
 	r = syscall(SYS_io_uring_setup, 8, &uring);
-	report_fd(p, "io_uring_setup(8)", r, errno);
+	expect_refused_fd(p, "io_uring_setup(8)", r, errno, BY_FILTER);
 
 	r = syscall(SYS_syslog, SYSLOG_ACTION_READ_ALL, log, sizeof(log));
-	report(p, "syslog(SYSLOG_ACTION_READ_ALL)", r, errno);
-	r = syscall(SYS_finit_module, 3, "", 0);
-	report(p, "finit_module(3)", r, errno);
+	expect_refused(p, "syslog(SYSLOG_ACTION_READ_ALL)", r, errno, BY_FILTER);
 }
 
-/* limits: reading is the runtime's business, raising is nobody's */
+/* limits: reading is the runtime's business, changing them is nobody's */
 static void probe_limits(struct probe *p)
 {
-	struct rlimit raise_files = { 4096, 4096 };
-	struct rlimit raise_data  = { 1L << 40, 1L << 40 };
-	struct sched_param fifo   = { .sched_priority = 1 };
-	struct timespec now       = { 0, 0 };
-	long r;
+	struct rlimit files = { 4096, 4096 };
+	struct rlimit data  = { 1L << 40, 1L << 40 };
+	struct sched_param fifo  = { .sched_priority = 1 };
+	struct sched_param other = { .sched_priority = 0 };
+	struct timespec now;
+	long self = syscall(SYS_getpid), r;
 
-	r = syscall(SYS_setrlimit, RLIMIT_NOFILE, &raise_files);
-	report(p, "setrlimit(RLIMIT_NOFILE, 4096)", r, errno);
-	r = syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, &raise_files, NULL);
-	report(p, "prlimit64(0, RLIMIT_NOFILE, 4096)", r, errno);
-	r = syscall(SYS_prlimit64, 1, RLIMIT_NOFILE, &raise_files, NULL);
-	report(p, "prlimit64(1, RLIMIT_NOFILE, 4096)", r, errno);
-	r = syscall(SYS_prlimit64, 1, RLIMIT_DATA, &raise_data, NULL);
-	report(p, "prlimit64(1, RLIMIT_DATA, 1 TiB)", r, errno);
+	r = syscall(SYS_setrlimit, RLIMIT_NOFILE, &files);
+	expect_refused(p, "setrlimit(RLIMIT_NOFILE, 4096)", r, errno, BY_FILTER);
+	r = syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, &files, NULL);
+	expect_refused(p, "prlimit64(0, RLIMIT_NOFILE, 4096)", r, errno, BY_FILTER);
+	r = syscall(SYS_prlimit64, self, RLIMIT_NOFILE, &files, NULL);
+	expect_refused(p, "prlimit64(getpid(), RLIMIT_NOFILE, 4096)", r, errno, BY_FILTER);
+	r = syscall(SYS_prlimit64, self, RLIMIT_DATA, &data, NULL);
+	expect_refused(p, "prlimit64(getpid(), RLIMIT_DATA, 1 TiB)", r, errno, BY_FILTER);
+
 	r = syscall(SYS_sched_setscheduler, 0, SCHED_FIFO, &fifo);
-	report(p, "sched_setscheduler(0, SCHED_FIFO)", r, errno);
+	expect_refused(p, "sched_setscheduler(0, SCHED_FIFO)", r, errno, BY_FILTER);
+	if (r == 0)
+		syscall(SYS_sched_setscheduler, 0, SCHED_OTHER, &other);
 	r = syscall(SYS_setpriority, PRIO_PROCESS, 0, -20);
-	report(p, "setpriority(PRIO_PROCESS, 0, -20)", r, errno);
+	expect_refused(p, "setpriority(PRIO_PROCESS, 0, -20)", r, errno, BY_FILTER);
+	if (r == 0)
+		syscall(SYS_setpriority, PRIO_PROCESS, 0, 0);
+	/* the clock set to what it reads: a step of microseconds at most */
+	clock_gettime(CLOCK_REALTIME, &now);
 	r = syscall(SYS_clock_settime, CLOCK_REALTIME, &now);
-	report(p, "clock_settime(CLOCK_REALTIME)", r, errno);
+	expect_refused(p, "clock_settime(CLOCK_REALTIME, what it reads)", r, errno, BY_FILTER);
+}
+
+/* file handles bypass paths: with CAP_DAC_READ_SEARCH they open anything */
+static void probe_file_handles(struct probe *p, const char *scratch)
+{
+	union {
+		struct file_handle fh;
+		char               space[sizeof(struct file_handle) + FILE_HANDLE_MAX];
+	} handle;
+	char path[TARGET_SIZE];
+	int mount_id = 0;
+	long mount_fd, r;
+
+	memset(&handle, 0, sizeof(handle));
+	handle.fh.handle_bytes = FILE_HANDLE_MAX;
+	in_scratch(path, sizeof(path), scratch, "secret");
+	r = syscall(SYS_name_to_handle_at, AT_FDCWD, path, &handle.fh, &mount_id, 0);
+	expect_refused(p, "name_to_handle_at(AT_FDCWD, the test's file)", r, errno, BY_FILTER);
+	if (r < 0) {              /* a root inode handle of ext4 or tmpfs, guessed */
+		handle.fh.handle_bytes = 8;
+		handle.fh.handle_type  = 1;
+		handle.space[sizeof(struct file_handle)] = 2;
+	}
+	mount_fd = syscall(SYS_open, scratch, O_RDONLY | O_DIRECTORY);
+	r = syscall(SYS_open_by_handle_at, mount_fd >= 0 ? mount_fd : HOLDER_FD, &handle.fh,
+	            O_RDONLY);
+	expect_refused_fd(p, "open_by_handle_at(its directory, handle, O_RDONLY)", r, errno,
+	                  BY_FILTER);
+	if (mount_fd >= 0)
+		close((int)mount_fd);
 }
 
 /* the component's own PD capability concerns its RAM, not its life: it
  * cannot stop itself behind its parent's back, restart, or take the exit
- * signal away from its parent */
-static void report_rpc(struct probe *p, const char *attempt, enum nest_error err)
+ * signal away from its parent. Core refuses, sandbox or not. */
+static void expect_denied_by_core(struct probe *p, const char *attempt, enum nest_error err)
 {
 	if (err == NEST_OK) {
 		p->allowed++;
 		nest_log(p->env, "probe: %s: ALLOWED", attempt);
+	} else if (err == NEST_ERR_DENIED) {
+		nest_log(p->env, "probe: %s: denied by core (%s)", attempt, nest_error_name(err));
 	} else {
-		nest_log(p->env, "probe: %s: denied (%s)", attempt, nest_error_name(err));
+		p->wrong++;
+		nest_log(p->env, "probe: %s: WRONG REFUSAL (got %s, core gives %s)", attempt,
+		         nest_error_name(err), nest_error_name(NEST_ERR_DENIED));
 	}
 }
 
@@ -192,24 +203,68 @@ static void probe_own_pd(struct probe *p)
 	uint64_t addr = 0;
 
 	nest_signal_handler_init(&p->env->ep, &h, NULL, NULL);
-	report_rpc(p, "pd_exit_sigh(own PD)", pd_exit_sigh(&p->env->pd, nest_signal_cap(&h)));
-	report_rpc(p, "pd_start(own PD)", pd_start(&p->env->pd, NEST_CAP_INVALID,
-	                                           NEST_CAP_INVALID, "again"));
-	report_rpc(p, "pd_exit_state(own PD)",
-	           pd_exit_state(&p->env->pd, &state, &code, &signal, &addr));
+	expect_denied_by_core(p, "pd_exit_sigh(own PD)",
+	                      pd_exit_sigh(&p->env->pd, nest_signal_cap(&h)));
+	expect_denied_by_core(p, "pd_start(own PD)",
+	                      pd_start(&p->env->pd, NEST_CAP_INVALID, NEST_CAP_INVALID, "again"));
+	expect_denied_by_core(p, "pd_exit_state(own PD)",
+	                      pd_exit_state(&p->env->pd, &state, &code, &signal, &addr));
 	nest_signal_handler_fini(&h);
+}
+
+/* the file system and namespaces: last, see above */
+static void probe_namespaces(struct probe *p, const char *scratch, long victim)
+{
+	char mnt[TARGET_SIZE], victim_net[64];
+	long net, r;
+
+	in_scratch(mnt, sizeof(mnt), scratch, "mnt");
+	r = syscall(SYS_chroot, "/");
+	expect_refused(p, "chroot(/)", r, errno, BY_FILTER);
+	snprintf(victim_net, sizeof(victim_net), "/proc/%ld/ns/net", victim);
+	net = syscall(SYS_open, victim_net, O_RDONLY);
+	r = syscall(SYS_setns, net >= 0 ? net : HOLDER_FD, CLONE_NEWNET);
+	expect_refused(p, "setns(network namespace of the victim)", r, errno, BY_FILTER);
+	if (net >= 0)
+		close((int)net);
+	r = syscall(SYS_mount, "none", mnt, "tmpfs", 0, NULL);
+	expect_refused(p, "mount(none, the test's directory, tmpfs)", r, errno, BY_FILTER);
+	r = syscall(SYS_umount2, mnt, MNT_DETACH);
+	expect_refused(p, "umount2(the test's directory, MNT_DETACH)", r, errno, BY_FILTER);
+
+	r = syscall(SYS_unshare, CLONE_NEWNS);
+	expect_refused(p, "unshare(CLONE_NEWNS)", r, errno, BY_FILTER);
+	if (r == 0) {
+		/* in a mount namespace of its own, where nothing reaches the host */
+		syscall(SYS_mount, NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+		syscall(SYS_mount, "none", mnt, "tmpfs", 0, NULL);
+	}
+	r = syscall(SYS_pivot_root, mnt, mnt);
+	expect_refused(p, "pivot_root(a tmpfs of its own mount namespace)", r, errno, BY_FILTER);
+	/* the old root, now above the new one, goes, or the probe would count
+	 * as chrooted, which may not make a user namespace */
+	if (r == 0)
+		syscall(SYS_umount2, "/", MNT_DETACH);
+	r = syscall(SYS_unshare, CLONE_NEWUSER);
+	expect_refused(p, "unshare(CLONE_NEWUSER)", r, errno, BY_FILTER);
 }
 
 void component_construct(struct nest_env *env)
 {
 	static struct probe p;
+	char scratch[TARGET_SIZE];
+	long victim;
 
 	p.env = env;
-	probe_namespaces(&p);
-	probe_file_handles(&p);
+	if (!probe_target(&p, "scratch", scratch, sizeof(scratch)))
+		probe_without_target(&p, "scratch");
+	if (!probe_target_number(&p, "victim", &victim) || victim <= 1)
+		probe_without_target(&p, "victim");
 	probe_privilege(&p);
 	probe_kernel_surfaces(&p);
 	probe_limits(&p);
+	probe_file_handles(&p, scratch);
 	probe_own_pd(&p);
+	probe_namespaces(&p, scratch, victim);
 	probe_finish(&p);
 }

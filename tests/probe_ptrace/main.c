@@ -3,9 +3,13 @@
  *
  * Plays the attacker, so unlike every other component it calls Linux
  * directly (syscall(2)) instead of going through the platform layer. Each
- * attempt logs one line, "denied (<why>)" or "ALLOWED"; attempts over a
- * range of pids log one line for the range. ptrace, cross-process memory
- * access and descriptor theft are refused by the seccomp filter.
+ * attempt states how the sandbox refuses it (see ../probe_common.h):
+ * ptrace, cross-process memory access and descriptor theft are refused by
+ * the seccomp filter (EPERM). Its target is the test's victim, a sleeping
+ * process on the host (its config's "victim"), which holds a file open at
+ * "victim_fd" and keeps a secret in its memory at "victim_secret"; the test
+ * sees the secret overwritten. PTRACE_TRACEME is refused without the
+ * sandbox too: core traces every component.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -15,111 +19,92 @@
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <nest/env.h>
 #include "../probe_common.h"
 
-enum { PID_FIRST = 1, PID_LAST = 100 };
+enum { KCMP_FILE = 0 };
 
-/* one line for a range: ALLOWED if any pid succeeded, naming the first */
-static void report_range(struct probe *p, const char *attempt, long first_ok, int error)
+struct victim {
+	long      pid;
+	long      fd;               /* a descriptor it holds */
+	long      secret;           /* the address of its secret */
+};
+
+/* a victim the probe traces (only where there is no sandbox) goes on as before */
+static void release(long victim, bool seized)
 {
-	char text[96];
-	if (first_ok) {
-		snprintf(text, sizeof(text), "%s (first pid %ld)", attempt, first_ok);
-		report(p, text, 0, 0);
-		return;
-	}
-	report(p, attempt, -1, error);
+	int status;
+
+	if (seized)
+		syscall(SYS_ptrace, PTRACE_INTERRUPT, victim, NULL, NULL);
+	syscall(SYS_wait4, victim, &status, __WALL, NULL);
+	syscall(SYS_ptrace, PTRACE_DETACH, victim, NULL, NULL);
 }
 
-static void probe_ptrace(struct probe *p)
+static void probe_ptrace(struct probe *p, const struct victim *v)
 {
-	long first_ok = 0, r;
-	int error = 0;
+	long r;
 
 	r = syscall(SYS_ptrace, PTRACE_TRACEME, 0, NULL, NULL);
-	report(p, "ptrace(PTRACE_TRACEME)", r, errno);
-
-	for (long pid = PID_FIRST; pid <= PID_LAST; pid++) {
-		if (syscall(SYS_ptrace, PTRACE_ATTACH, pid, NULL, NULL) == 0) {
-			syscall(SYS_ptrace, PTRACE_DETACH, pid, NULL, NULL);
-			if (!first_ok)
-				first_ok = pid;
-		} else {
-			error = errno;
-		}
-	}
-	report_range(p, "ptrace(PTRACE_ATTACH, 1..100)", first_ok, error);
-
-	first_ok = 0;
-	for (long pid = PID_FIRST; pid <= PID_LAST; pid++) {
-		if (syscall(SYS_ptrace, PTRACE_SEIZE, pid, NULL, NULL) == 0) {
-			syscall(SYS_ptrace, PTRACE_DETACH, pid, NULL, NULL);
-			if (!first_ok)
-				first_ok = pid;
-		} else {
-			error = errno;
-		}
-	}
-	report_range(p, "ptrace(PTRACE_SEIZE, 1..100)", first_ok, error);
+	expect_refused_always(p, "ptrace(PTRACE_TRACEME)", r, errno, BY_FILTER, BY_CORE_TRACING);
+	r = syscall(SYS_ptrace, PTRACE_SEIZE, v->pid, NULL, NULL);
+	expect_refused(p, "ptrace(PTRACE_SEIZE, victim)", r, errno, BY_FILTER);
+	if (r == 0)
+		release(v->pid, true);
+	r = syscall(SYS_ptrace, PTRACE_ATTACH, v->pid, NULL, NULL);
+	expect_refused(p, "ptrace(PTRACE_ATTACH, victim)", r, errno, BY_FILTER);
+	if (r == 0)
+		release(v->pid, false);
 }
 
-/* the address read is the probe's own stack: valid in any process forked
- * from the same binary, the likeliest target */
-static void probe_vm(struct probe *p)
+static void probe_vm(struct probe *p, const struct victim *v)
 {
-	char local_buf[64], remote_buf[64] = "probe";
+	char local_buf[16], forged[16] = "overwritten";
 	struct iovec local  = { local_buf, sizeof(local_buf) };
-	struct iovec remote = { remote_buf, sizeof(remote_buf) };
-	long first_ok = 0;
-	int error = 0;
+	struct iovec remote = { (void *)v->secret, sizeof(local_buf) };
+	long r;
 
-	for (long pid = PID_FIRST; pid <= PID_LAST; pid++) {
-		if (syscall(SYS_process_vm_readv, pid, &local, 1, &remote, 1, 0) >= 0) {
-			if (!first_ok)
-				first_ok = pid;
-		} else {
-			error = errno;
-		}
-	}
-	report_range(p, "process_vm_readv(1..100)", first_ok, error);
-
-	first_ok = 0;
-	for (long pid = PID_FIRST; pid <= PID_LAST; pid++) {
-		if (syscall(SYS_process_vm_writev, pid, &local, 1, &remote, 1, 0) >= 0) {
-			if (!first_ok)
-				first_ok = pid;
-		} else {
-			error = errno;
-		}
-	}
-	report_range(p, "process_vm_writev(1..100)", first_ok, error);
+	r = syscall(SYS_process_vm_readv, v->pid, &local, 1, &remote, 1, 0);
+	expect_refused(p, "process_vm_readv(victim, its secret)", r, errno, BY_FILTER);
+	local.iov_base = forged;
+	r = syscall(SYS_process_vm_writev, v->pid, &local, 1, &remote, 1, 0);
+	expect_refused(p, "process_vm_writev(victim, its secret)", r, errno, BY_FILTER);
 }
 
 /* stealing a descriptor needs a pidfd; with none, fd 3 stands in for it */
-static void probe_steal(struct probe *p)
+static void probe_steal(struct probe *p, const struct victim *v)
 {
-	long pidfd = syscall(SYS_pidfd_open, 1, 0), r;
+	long pidfd = syscall(SYS_pidfd_open, v->pid, 0), r;
 
-	report(p, "pidfd_open(1)", pidfd, errno);
-	r = syscall(SYS_pidfd_getfd, pidfd >= 0 ? pidfd : 3, 3, 0);
-	report_fd(p, "pidfd_getfd(pidfd, 3)", r, errno);
+	expect_refused(p, "pidfd_open(victim)", pidfd, errno, BY_FILTER);
+	r = syscall(SYS_pidfd_getfd, pidfd >= 0 ? pidfd : 3, v->fd, 0);
+	expect_refused_fd(p, "pidfd_getfd(pidfd of victim, a descriptor it holds)", r, errno,
+	                  BY_FILTER);
 	if (pidfd >= 0)
 		close((int)pidfd);
-	r = syscall(SYS_kcmp, 1, 1, 0 /* KCMP_FILE */, 3, 4);
-	report(p, "kcmp(1, 1, KCMP_FILE, 3, 4)", r, errno);
+	r = syscall(SYS_kcmp, v->pid, v->pid, KCMP_FILE, v->fd, v->fd);
+	expect_refused(p, "kcmp(victim, victim, KCMP_FILE, its descriptor twice)", r, errno,
+	               BY_FILTER);
 }
 
 void component_construct(struct nest_env *env)
 {
 	static struct probe p;
+	struct victim v;
 
 	p.env = env;
-	/* making itself dumpable is harmless either way; not reported */
+	if (!probe_target_number(&p, "victim", &v.pid) || v.pid <= 1)
+		probe_without_target(&p, "victim");
+	if (!probe_target_number(&p, "victim_fd", &v.fd))
+		probe_without_target(&p, "victim_fd");
+	if (!probe_target_number(&p, "victim_secret", &v.secret))
+		probe_without_target(&p, "victim_secret");
+	/* making itself dumpable is harmless either way; not judged */
 	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)) { /* refused by the filter */ }
-	probe_ptrace(&p);
-	probe_vm(&p);
-	probe_steal(&p);
+	probe_ptrace(&p, &v);
+	probe_vm(&p, &v);
+	probe_steal(&p, &v);
 	probe_finish(&p);
 }
