@@ -1,14 +1,17 @@
 /*
  * \brief  Core: boots the system from a directory of boot modules
  *
- * Usage: core [--ram SIZE] [--caps N] [--report-dir DIR] BOOT_DIR
+ * Usage: core [--ram SIZE] [--caps N] [--report-dir DIR] [--sanitized DIR] BOOT_DIR
  *
  * Every regular file of BOOT_DIR becomes a ROM module. The module "config"
  * (init's configuration) must be well-formed XML and "init" must exist;
  * otherwise core refuses to boot and names the file, line and problem. Core
  * then starts init with all RAM and capabilities as its quota, serves it,
  * and exits with init's exit value when init ends. With --report-dir, core
- * also offers a Report service whose reports become files in DIR.
+ * also offers a Report service whose reports become files in DIR. For tests
+ * only, --sanitized boots the components of the sanitized build, whose
+ * sandbox gets DIR, the directory of their loader and sanitizer runtimes
+ * (core/linux/sanitized.c says what else).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +24,7 @@ enum { DEFAULT_RAM = 1024u << 20, DEFAULT_CAPS = 100000 };
 
 static int usage(void)
 {
-	core_log("usage: core [--ram SIZE] [--caps N] [--report-dir DIR] BOOT_DIR");
+	core_log("usage: core [--ram SIZE] [--caps N] [--report-dir DIR] [--sanitized DIR] BOOT_DIR");
 	return 2;
 }
 
@@ -74,6 +77,8 @@ int main(int argc, char **argv)
 			if (!parse_size(argv[++i], &caps)) return usage();
 		} else if (strcmp(argv[i], "--report-dir") == 0 && i + 1 < argc) {
 			report_dir = argv[++i];
+		} else if (strcmp(argv[i], "--sanitized") == 0 && i + 1 < argc && argv[i + 1][0] == '/') {
+			core.sandbox.sanitized = argv[++i];
 		} else if (!dir && argv[i][0] != '-') {
 			dir = argv[i];
 		} else {
