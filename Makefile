@@ -33,7 +33,7 @@ obj_san  = $(patsubst %.c,$(BUILD)/obj-san/%.o,$(1))
 BASE_OBJ    := $(call obj,$(BASE_SRC))
 RUNTIME_OBJ := $(call obj,$(RUNTIME_SRC))
 
-.PHONY: all run test test-init bench loc deps clean unit-tests components
+.PHONY: all san run test test-init bench loc deps clean unit-tests components
 all: deps $(BUILD)/bin/core $(addprefix $(BUILD)/bin/,$(COMPONENTS) $(TOOLS)) unit-tests
 
 deps:
@@ -117,6 +117,51 @@ UNIT_BINS := $(foreach t,$(UNIT_TESTS),$(BUILD)/test/$(basename $(notdir $(t))) 
 
 unit-tests: $(UNIT_BINS)
 
+# the sanitized system: core, init and every component built with ASan and
+# UBSan into build/san/bin, from the objects of build/obj-san; `make test`
+# boots every scenario and test-init script with it once more
+# (scripts/run_scenario --sanitized).
+# Core is an ordinary ASan program (LeakSanitizer at its exit). Components
+# cannot link ASan statically, so theirs are dynamic programs whose loader and
+# sanitizer runtimes core shows them, read-only, in the root of a sandbox
+# relaxed for exactly that (core --sanitized DIR; see docs/mechanisms.md);
+# the loader's own directory is DIR.
+SAN_BIN     := $(BUILD)/san/bin
+SAN_LOADER  := $(realpath $(shell $(CC) -print-file-name=ld-linux-x86-64.so.2))
+SAN_LIBDIR  := $(patsubst %/,%,$(dir $(SAN_LOADER)))
+# the options are one object of every component: nothing refers to them, the
+# sanitizer runtimes look them up
+SAN_OPTIONS_OBJ := $(call obj_san,lib/component/linux/sanitizer/options.c)
+SAN_COMPONENT_LIBS := $(BUILD)/lib/libnest_sandbox_san.a $(BUILD)/lib/libnest_runtime_san.a \
+                      $(BUILD)/lib/libnest_base_san.a
+SAN_COMPONENT_LDFLAGS := -Wl,--dynamic-linker=$(SAN_LOADER) -Wl,-rpath,$(SAN_LIBDIR) -Wl,--gc-sections
+
+$(BUILD)/lib/libnest_runtime_san.a: $(call obj_san,$(RUNTIME_SRC))
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/lib/libnest_sandbox_san.a: $(call obj_san,$(SANDBOX_SRC))
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(SAN_BIN)/core: $(call obj_san,$(CORE_SRC)) $(BUILD)/lib/libnest_base_san.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD san  $@")
+	$(Q)$(CC) $(SANFLAGS) -o $@ $^
+
+define san_component_rule
+$(SAN_BIN)/$(1): $(call obj_san,$(2)) $(SAN_OPTIONS_OBJ) $(SAN_COMPONENT_LIBS)
+	@mkdir -p $$(dir $$@)
+	@$(if $(Q),echo "  LD san  $$@")
+	$$(if $(SAN_LOADER),,$$(error no ld-linux-x86-64.so.2 for the sanitized components))
+	$(Q)$(CC) $(SANFLAGS) $(SAN_COMPONENT_LDFLAGS) -o $$@ $$(filter %.o,$$^) \
+		-Wl,--start-group $(SAN_COMPONENT_LIBS) -Wl,--end-group
+endef
+$(foreach d,$(COMPONENT_DIRS),$(eval $(call san_component_rule,$(notdir $(d)),$(wildcard $(d)/*.c))))
+$(eval $(call san_component_rule,init,$(INIT_SRC)))
+
+san: deps $(SAN_BIN)/core $(addprefix $(SAN_BIN)/,$(COMPONENTS))
+
 components: $(BUILD)/bin/core $(addprefix $(BUILD)/bin/,$(COMPONENTS))
 
 # core writes reports (init's state, for `build/bin/nest top`) to build/run/reports;
@@ -129,7 +174,7 @@ run: all
 	scripts/run_scenario scenarios/default --interactive --boot-dir $(BUILD)/run/boot \
 		--core-args "--report-dir $(abspath $(BUILD))/run/reports"
 
-test: all
+test: all san
 	scripts/run_tests
 
 # one test-init script in Genode's composition: make test-init SCRIPT=path

@@ -1,7 +1,8 @@
 /*
  * \brief  Core: boots the system from a directory of boot modules
  *
- * Usage: core [--ram SIZE] [--caps N] [--report-dir DIR] [--no-sandbox] BOOT_DIR
+ * Usage: core [--ram SIZE] [--caps N] [--report-dir DIR] [--no-sandbox | --sanitized DIR]
+ *             BOOT_DIR
  *
  * Every regular file of BOOT_DIR becomes a ROM module. The module "config"
  * (init's configuration) must be well-formed XML and "init" must exist;
@@ -10,11 +11,14 @@
  * and exits with init's exit value when init ends. With --report-dir, core
  * also offers a Report service whose reports become files in DIR.
  *
- * --no-sandbox is for tests only: components then run as core runs, with
- * core's user, namespaces and limits and without the seccomp filter, so that
- * the sandbox probes can show that each of their attacks works without the
- * sandbox (scripts/run_scenario --no-sandbox). Only core's command line can
- * turn the sandbox off, and core says so in its log.
+ * Two options are for tests only. --no-sandbox: components then run as core
+ * runs, with core's user, namespaces and limits and without the seccomp
+ * filter, so that the sandbox probes can show that each of their attacks
+ * works without the sandbox (scripts/run_scenario --no-sandbox). Only core's
+ * command line can turn the sandbox off, and core says so in its log.
+ * --sanitized boots the components of the sanitized build, whose sandbox
+ * gets DIR, the directory of their loader and sanitizer runtimes
+ * (core/linux/sanitized.c says what else).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +31,8 @@ enum { DEFAULT_RAM = 1024u << 20, DEFAULT_CAPS = 100000 };
 
 static int usage(void)
 {
-	core_log("usage: core [--ram SIZE] [--caps N] [--report-dir DIR] [--no-sandbox] BOOT_DIR");
+	core_log("usage: core [--ram SIZE] [--caps N] [--report-dir DIR] "
+	         "[--no-sandbox | --sanitized DIR] BOOT_DIR");
 	return 2;
 }
 
@@ -83,13 +88,15 @@ int main(int argc, char **argv)
 			report_dir = argv[++i];
 		} else if (strcmp(argv[i], "--no-sandbox") == 0) {
 			sandboxed = false;
+		} else if (strcmp(argv[i], "--sanitized") == 0 && i + 1 < argc && argv[i + 1][0] == '/') {
+			core.sandbox.sanitized = argv[++i];
 		} else if (!dir && argv[i][0] != '-') {
 			dir = argv[i];
 		} else {
 			return usage();
 		}
 	}
-	if (!dir)
+	if (!dir || (!sandboxed && core.sandbox.sanitized))
 		return usage();
 	core.report_dir = -1;
 	if (report_dir && report_dir_open(report_dir, &core.report_dir))

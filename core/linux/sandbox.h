@@ -24,6 +24,7 @@ enum { SANDBOX_SLOTS = 16384, COMPONENT_UID_BASE = 0x70000000 };
 struct sandbox {
 	bool    unconfined;            /* core --no-sandbox, for tests: no sandbox at all */
 	bool    namespaces;            /* a shared set of empty namespaces exists */
+	const char *sanitized;         /* tests only: sanitizer runtime directory (sanitized.c) */
 	int     ns_user, ns_mnt, ns_net, ns_ipc, ns_uts;
 	char    why_not[128];          /* why namespaces are unavailable */
 	uint8_t slots_used[SANDBOX_SLOTS / 8];
@@ -86,8 +87,12 @@ void            sandbox_release(struct sandbox *sb, struct process *process);
  * loaded; NEST_ERR_INVALID_ARGS if it is no executable for this host */
 enum nest_error sandbox_binary_data_size(const void *image, size_t size, uint64_t *bytes);
 
-/* installed in the new process before exec */
-int sandbox_install_filter(int self_pid);
+/* installed in the new process before exec; sanitized: with what the
+ * loader and sanitizer runtimes of the sanitized build need (sanitized.c) */
+int sandbox_install_filter(int self_pid, bool sanitized);
+
+/* tests only: dir (absolute) and /proc read-only at their own paths below root */
+int sanitized_root_add(const char *dir, const char *root);
 
 /* the kernel tells core of signals delivered to its components: *fd is
  * readable when one was; tracer_handle records each fatal one in the

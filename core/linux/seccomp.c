@@ -154,7 +154,22 @@ static void allow_prlimit_read(struct filter *f)
 	emit(f, (struct sock_filter)RET(DENY));
 }
 
-int sandbox_install_filter(int self_pid)
+/* tests only (sanitized.c): the dynamic loader opens and reads the
+ * sanitizer runtimes and the C library; the ASan runtime reads
+ * /proc/self/maps and /proc/self/exe, and asks libc for each thread's stack,
+ * which libc answers with the thread's CPU affinity too. Opening is
+ * read-only, below a read-only root. */
+static void allow_sanitizer_runtime(struct filter *f)
+{
+	allow_if(f, SYS_openat, ARG_LO(2), O_ACCMODE, O_RDONLY);
+	allow_if(f, SYS_open, ARG_LO(1), O_ACCMODE, O_RDONLY);
+	allow(f, SYS_pread64);
+	allow(f, SYS_access);
+	allow(f, SYS_readlink);
+	allow(f, SYS_sched_getaffinity);
+}
+
+int sandbox_install_filter(int self_pid, bool sanitized)
 {
 	static const unsigned plain[] = {
 		SYS_sendmsg, SYS_recvmsg, SYS_epoll_wait, SYS_read, SYS_write, SYS_close, SYS_fstat, SYS_newfstatat, SYS_lseek,
@@ -189,6 +204,8 @@ int sandbox_install_filter(int self_pid)
 	allow_if(&f, SYS_socketpair, ARG_LO(0), 0xffffffff, AF_UNIX);
 	allow_setsockopt_timeout(&f);
 	allow_if(&f, SYS_tgkill, ARG_LO(0), 0xffffffff, (unsigned)self_pid);
+	if (sanitized)
+		allow_sanitizer_runtime(&f);
 	emit(&f, (struct sock_filter)RET(DENY));
 
 	if (f.count >= MAX_INSNS)

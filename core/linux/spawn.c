@@ -53,7 +53,7 @@ static void write_file(const char *path, const char *text)
 }
 
 /* the helper: new namespaces with an empty root, then wait to be released */
-static void namespace_holder(int ready, int release)
+static void namespace_holder(const char *sanitized, int ready, int release)
 {
 	char c = 0;
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS))
@@ -62,6 +62,7 @@ static void namespace_holder(int ready, int release)
 		_exit(2);
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
 	    mount("nest", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0555") ||
+	    (sanitized && sanitized_root_add(sanitized, "/tmp")) ||
 	    chdir("/tmp") || syscall(SYS_pivot_root, ".", ".") || umount2(".", MNT_DETACH) ||
 	    chdir("/"))
 		_exit(3);
@@ -92,7 +93,7 @@ enum nest_error sandbox_init(struct sandbox *sb)
 	if (pid == 0) {
 		close(ready[0]);
 		close(release[1]);
-		namespace_holder(ready[1], release[0]);
+		namespace_holder(sb->sanitized, ready[1], release[0]);
 	}
 	close(ready[1]);
 	close(release[0]);
@@ -183,6 +184,10 @@ static int spawn_child(void *arg)
 	struct rlimit stack = { STACK_LIMIT, STACK_LIMIT };
 	struct rlimit space = { ADDRESS_SPACE_LIMIT, ADDRESS_SPACE_LIMIT };
 	struct rlimit none  = { 0, 0 };
+	struct rlimit fsize = none;
+
+	if (a->sb->sanitized)                     /* tests only: see sanitized.c */
+		data = space = fsize = (struct rlimit){ RLIM_INFINITY, RLIM_INFINITY };
 
 	if (a->sb->unconfined) {
 		/* core --no-sandbox: core's namespaces and user */
@@ -205,7 +210,8 @@ static int spawn_child(void *arg)
 		if (dup3(high[i], targets[i], i == 2 ? O_CLOEXEC : 0) < 0)
 			return fail(a, 11);
 	if ((high[0] = open("/", O_PATH | O_CLOEXEC)) < 0 ||
-	    dup2(high[0], 0) < 0 || dup2(high[0], 1) < 0 || dup2(high[0], 2) < 0)
+	    dup2(high[0], 0) < 0 || dup2(high[0], 1) < 0 ||
+	    (!a->sb->sanitized && dup2(high[0], 2) < 0))     /* sanitized: reports to core's */
 		return fail(a, 12);
 	if (close_range(STARTUP_PD + 1, STARTUP_BINARY - 1, 0) ||
 	    close_range(STARTUP_BINARY + 1, ~0U, 0))
@@ -215,7 +221,7 @@ static int spawn_child(void *arg)
 	    setrlimit(RLIMIT_NPROC, &threads) ||
 	    setrlimit(RLIMIT_STACK, &stack) || setrlimit(RLIMIT_AS, &space) ||
 	    setrlimit(RLIMIT_CORE, &none) ||
-	    setrlimit(RLIMIT_FSIZE, &none) || setrlimit(RLIMIT_MEMLOCK, &none)))
+	    setrlimit(RLIMIT_FSIZE, &fsize) || setrlimit(RLIMIT_MEMLOCK, &none)))
 		return fail(a, 13);
 	setsid();
 	sigemptyset(&none_blocked);            /* core blocks what its signalfds take */
@@ -225,7 +231,7 @@ static int spawn_child(void *arg)
 		return fail(a, 17);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
 		return fail(a, 14);
-	if (!a->sb->unconfined && sandbox_install_filter((int)getpid()))
+	if (!a->sb->unconfined && sandbox_install_filter((int)getpid(), a->sb->sanitized != NULL))
 		return fail(a, 15);
 	syscall(SYS_execveat, STARTUP_BINARY, "", argv, envp, AT_EMPTY_PATH);
 	return fail(a, 16);

@@ -114,6 +114,7 @@ enum nest_error nest_stack_alloc_freeable(struct pd_client *pd, size_t size,
                                           struct nest_cap *ds, void **base);
 void            nest_stack_free(struct pd_client *pd, struct nest_cap *ds, void *base,
                                 size_t size);
-void            nest_run_on_stack(void (*fn)(void *), void *arg, void *top);
+/* fn(arg) on the stack of size bytes below top */
+void            nest_run_on_stack(void (*fn)(void *), void *arg, void *top, size_t size);
 
 #endif

@@ -208,6 +208,6 @@ int main(int argc, char **argv)
 		parent_exit(&env.parent, 123);   /* not even a stack fits the quota */
 		plat_exit(123);
 	}
-	nest_run_on_stack(run_component, &env, stack_top);
+	nest_run_on_stack(run_component, &env, stack_top, NEST_EP_STACK_SIZE);
 	plat_exit(0);
 }

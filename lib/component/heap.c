@@ -10,10 +10,21 @@
  * chunks; blocks
  * larger than the largest class get a dataspace of their own, returned to
  * core on free. Components are single-threaded, so no locking is needed.
+ *
+ * In the sanitized build (build/san), AddressSanitizer sees exactly the
+ * bytes that were asked for: headers, the unused tail of a block, a freed
+ * block and the unused part of a chunk are poisoned, so reaching into them
+ * is reported. The allocator itself reads headers and free lists inside
+ * poisoned memory, so its functions are not instrumented (ALLOCATOR). Before
+ * main, the ASan runtime calls malloc (through the loader) while its shadow
+ * memory does not exist yet: until the PD is known, nothing is poisoned and
+ * nothing locked.
+ * Elsewhere the annotations compile to nothing.
  */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
+#include <sanitizer/asan_interface.h>
 #include <nest/env.h>
 #include <nest/lock.h>
 #include <nest/platform.h>
@@ -49,12 +60,43 @@ struct heap {
 
 static struct heap heap = { .lock = NEST_LOCK_INIT };
 
-void nest_heap_init(struct pd_client *pd)
+#define ALLOCATOR __attribute__((no_sanitize_address))
+
+/* for ASan: of usable bytes at ptr, only the first size may be used */
+ALLOCATOR static void mark_used(void *ptr, size_t size, size_t usable)
 {
-	heap.pd = pd;
+	if (!heap.pd)
+		return;
+	ASAN_POISON_MEMORY_REGION(ptr, usable);
+	ASAN_UNPOISON_MEMORY_REGION(ptr, size);
 }
 
-static enum nest_error map_dataspace(size_t size, struct nest_cap *ds, void **addr)
+ALLOCATOR static void mark_unused(void *ptr, size_t size)
+{
+	if (heap.pd)
+		ASAN_POISON_MEMORY_REGION(ptr, size);
+}
+
+/* before main (where the PD becomes known) there is one thread */
+ALLOCATOR static void heap_lock(void)
+{
+	if (heap.pd)
+		nest_lock_acquire(&heap.lock);
+}
+
+ALLOCATOR static void heap_unlock(void)
+{
+	if (heap.pd)
+		nest_lock_release(&heap.lock);
+}
+
+ALLOCATOR void nest_heap_init(struct pd_client *pd)
+{
+	heap.pd = pd;
+	mark_unused(heap.chunk_pos, (size_t)(heap.chunk_end - heap.chunk_pos));   /* boot chunk */
+}
+
+ALLOCATOR static enum nest_error map_dataspace(size_t size, struct nest_cap *ds, void **addr)
 {
 	enum nest_error err;
 	if (!heap.pd)
@@ -71,14 +113,14 @@ static enum nest_error map_dataspace(size_t size, struct nest_cap *ds, void **ad
 }
 
 /* bytes of a block of class c, header included */
-static size_t class_bytes(int c)
+ALLOCATOR static size_t class_bytes(int c)
 {
 	size_t power = (size_t)32 << (c / 2);
 	return c % 2 ? power + power / 2 : power;
 }
 
 /* the smallest class that fits size, CLASSES if none does */
-static int size_class(size_t size)
+ALLOCATOR static int size_class(size_t size)
 {
 	int c = 0;
 	if (size > MAX_SMALL - HEADER)
@@ -88,7 +130,7 @@ static int size_class(size_t size)
 	return c;
 }
 
-static void *refill(size_t bytes)
+ALLOCATOR static void *refill(size_t bytes)
 {
 	if (!heap.boot_used && bytes <= BOOT_SIZE && !heap.pd) {
 		heap.boot_used = 1;
@@ -107,11 +149,12 @@ static void *refill(size_t bytes)
 		nest_cap_release(&ds);   /* chunks stay for the component's lifetime */
 		heap.chunk_pos = addr;
 		heap.chunk_end = (unsigned char *)addr + size;
+		mark_unused(addr, size);
 	}
 	return heap.chunk_pos;
 }
 
-static void *alloc_small(int c)
+ALLOCATOR static void *alloc_small(int c)
 {
 	size_t bytes = class_bytes(c);
 	struct free_block *f = heap.free[c];
@@ -132,7 +175,7 @@ static void *alloc_small(int c)
 	return (unsigned char *)b + HEADER;
 }
 
-static void *alloc_large(size_t size)
+ALLOCATOR static void *alloc_large(size_t size)
 {
 	size_t page = plat_page_size();
 	size_t bytes = (size + HEADER + page - 1) / page * page;
@@ -141,13 +184,14 @@ static void *alloc_large(size_t size)
 
 	if (size > SIZE_MAX / 2 || map_dataspace(bytes, &ds, (void **)&b))
 		return NULL;
+	mark_unused(b, bytes);
 	b->magic         = MAGIC_LARGE;
 	b->class_or_slot = (uint32_t)ds.slot;
 	b->size          = bytes - HEADER;
 	return (unsigned char *)b + HEADER;
 }
 
-static struct block *block_of(void *ptr)
+ALLOCATOR static struct block *block_of(void *ptr)
 {
 	struct block *b = (struct block *)((unsigned char *)ptr - HEADER);
 	if (b->magic == MAGIC_ALIGN)
@@ -157,30 +201,32 @@ static struct block *block_of(void *ptr)
 
 /* malloc, calloc and realloc call this, not malloc: the compiler would turn
  * malloc followed by memset into a call of calloc, which would recurse */
-static void *heap_alloc(size_t size)
+ALLOCATOR static void *heap_alloc(size_t size)
 {
 	int c = size_class(size);
 	void *ptr = c < CLASSES ? alloc_small(c) : alloc_large(size);
 	if (!ptr)
 		errno = ENOMEM;
+	else
+		mark_used(ptr, size, ((struct block *)ptr - 1)->size);
 	return ptr;
 }
 
-static void *heap_alloc_locked(size_t size)
+ALLOCATOR static void *heap_alloc_locked(size_t size)
 {
 	void *ptr;
-	nest_lock_acquire(&heap.lock);
+	heap_lock();
 	ptr = heap_alloc(size);
-	nest_lock_release(&heap.lock);
+	heap_unlock();
 	return ptr;
 }
 
-void *malloc(size_t size)
+ALLOCATOR void *malloc(size_t size)
 {
 	return heap_alloc_locked(size);
 }
 
-static void heap_free(void *ptr)
+ALLOCATOR static void heap_free(void *ptr)
 {
 	struct block *b;
 	if (!ptr)
@@ -189,25 +235,27 @@ static void heap_free(void *ptr)
 	if (b->magic == MAGIC_SMALL) {
 		struct free_block *f = (struct free_block *)b;
 		int c = (int)b->class_or_slot;
+		mark_unused(b + 1, b->size);
 		f->next = heap.free[c];
 		heap.free[c] = f;
 	} else if (b->magic == MAGIC_LARGE) {
 		struct nest_cap ds = { (int)b->class_or_slot };
 		size_t bytes = b->size + HEADER;
+		ASAN_UNPOISON_MEMORY_REGION(b, bytes);   /* the range may be mapped anew */
 		plat_unmap(b, bytes);
 		pd_free_ram(heap.pd, ds);
 		nest_cap_release(&ds);
 	}
 }
 
-void free(void *ptr)
+ALLOCATOR void free(void *ptr)
 {
-	nest_lock_acquire(&heap.lock);
+	heap_lock();
 	heap_free(ptr);
-	nest_lock_release(&heap.lock);
+	heap_unlock();
 }
 
-void *calloc(size_t count, size_t size)
+ALLOCATOR void *calloc(size_t count, size_t size)
 {
 	void *ptr;
 	if (size && count > SIZE_MAX / size) {
@@ -220,7 +268,7 @@ void *calloc(size_t count, size_t size)
 	return ptr;
 }
 
-size_t malloc_usable_size(void *ptr)
+ALLOCATOR size_t malloc_usable_size(void *ptr)
 {
 	struct block *b;
 	if (!ptr)
@@ -231,7 +279,7 @@ size_t malloc_usable_size(void *ptr)
 	return b->size;
 }
 
-void *realloc(void *ptr, size_t size)
+ALLOCATOR void *realloc(void *ptr, size_t size)
 {
 	size_t old;
 	void *fresh;
@@ -242,17 +290,31 @@ void *realloc(void *ptr, size_t size)
 		return NULL;
 	}
 	old = malloc_usable_size(ptr);
-	if (size <= old)
+	if (size <= old) {
+		mark_used(ptr, size, old);
 		return ptr;
+	}
 	fresh = heap_alloc_locked(size);
 	if (fresh) {
+		ASAN_UNPOISON_MEMORY_REGION(ptr, old);   /* only freed after the copy */
 		memcpy(fresh, ptr, old);
 		free(ptr);
 	}
 	return fresh;
 }
 
-int posix_memalign(void **out, size_t align, size_t size)
+/* the C library's strdup would do, but in the sanitized build ASan's runtime
+ * replaces it with one that allocates from ASan's own heap */
+ALLOCATOR char *strdup(const char *text)
+{
+	size_t size = strlen(text) + 1;
+	char *copy = heap_alloc_locked(size);
+	if (copy)
+		memcpy(copy, text, size);
+	return copy;
+}
+
+ALLOCATOR int posix_memalign(void **out, size_t align, size_t size)
 {
 	unsigned char *raw, *user;
 	struct block *marker;
@@ -272,27 +334,29 @@ int posix_memalign(void **out, size_t align, size_t size)
 	marker = (struct block *)(user - HEADER);
 	marker->magic = MAGIC_ALIGN;
 	marker->size  = (uint64_t)((unsigned char *)marker - (raw - HEADER));
+	mark_used(raw, 0, size + align + HEADER);
+	mark_used(user, size, size);
 	*out = user;
 	return 0;
 }
 
-void *aligned_alloc(size_t align, size_t size)
+ALLOCATOR void *aligned_alloc(size_t align, size_t size)
 {
 	void *ptr = NULL;
 	return posix_memalign(&ptr, align, size) ? NULL : ptr;
 }
 
-void *memalign(size_t align, size_t size)
+ALLOCATOR void *memalign(size_t align, size_t size)
 {
 	return aligned_alloc(align, size);
 }
 
-void *valloc(size_t size)
+ALLOCATOR void *valloc(size_t size)
 {
 	return aligned_alloc(plat_page_size(), size);
 }
 
-void *pvalloc(size_t size)
+ALLOCATOR void *pvalloc(size_t size)
 {
 	size_t page = plat_page_size();
 	return aligned_alloc(page, (size + page - 1) / page * page);

@@ -60,7 +60,7 @@ struct main {
 	struct nest_signal_handler state_handler;
 	struct root_server         log_root;
 	bool                       expect_log;
-	char                       expected[MESSAGE_MAX];
+	char                       expected[2 * MESSAGE_MAX];   /* string and colored text */
 };
 
 static _Noreturn void fail(struct main *m, const char *what, enum nest_error err)

@@ -95,7 +95,7 @@ void component_construct(struct nest_env *env)
 	static struct worker workers[THREADS];
 	uint32_t count = 0;
 	int corrupt = 0;
-	char name[16];
+	char name[24];
 
 	for (int i = 0; i < THREADS; i++) {
 		workers[i].env = env;

@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <sys/mman.h>
+#include <sanitizer/common_interface_defs.h>
 #include <nest/env.h>
 #include <nest/platform.h>
 #include <nest/session/pd.h>
@@ -62,8 +63,39 @@ enum nest_error nest_stack_alloc(struct pd_client *pd, size_t size, void **top)
 	return NEST_OK;
 }
 
-void nest_run_on_stack(void (*fn)(void *), void *arg, void *top)
+/*
+ * In the sanitized build, ASan is told of the switch as of a fiber's, so that
+ * it knows which stack a call that does not return leaves behind. Elsewhere
+ * its runtime is not linked and these weak references are null.
+ */
+#pragma weak __sanitizer_start_switch_fiber
+#pragma weak __sanitizer_finish_switch_fiber
+
+struct on_stack {
+	void      (*fn)(void *);
+	void       *arg;
+	const void *old_bottom;
+	size_t      old_size;
+};
+
+static void on_stack_entry(void *arg)
 {
+	struct on_stack *s = arg;
+
+	if (__sanitizer_finish_switch_fiber)
+		__sanitizer_finish_switch_fiber(NULL, &s->old_bottom, &s->old_size);
+	s->fn(s->arg);
+	if (__sanitizer_start_switch_fiber)
+		__sanitizer_start_switch_fiber(NULL, s->old_bottom, s->old_size);
+}
+
+void nest_run_on_stack(void (*fn)(void *), void *arg, void *top, size_t size)
+{
+	struct on_stack s = { .fn = fn, .arg = arg };
+	void *fake_stack = NULL;
+
+	if (__sanitizer_start_switch_fiber)
+		__sanitizer_start_switch_fiber(&fake_stack, (unsigned char *)top - size, size);
 	/* the old stack pointer lives in a callee-saved register across the call */
 	__asm__ volatile(
 		"mov %%rsp, %%r12\n\t"
@@ -72,7 +104,9 @@ void nest_run_on_stack(void (*fn)(void *), void *arg, void *top)
 		"call *%[fn]\n\t"
 		"mov %%r12, %%rsp\n\t"
 		:
-		: [fn] "r"(fn), [arg] "r"(arg), [top] "r"(top)
+		: [fn] "r"(on_stack_entry), [arg] "r"(&s), [top] "r"(top)
 		: "r12", "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11",
 		  "memory", "cc");
+	if (__sanitizer_finish_switch_fiber)
+		__sanitizer_finish_switch_fiber(fake_stack, NULL, NULL);
 }
