@@ -45,6 +45,7 @@ struct pd_server {
 	enum nest_pd_state state;
 	struct process     process;
 	struct nest_io_handler end_watch;   /* the process has ended */
+	struct nest_io_handler notify_watch; /* it waits for core to make objects */
 	int                exit_code, signal;
 	struct process_fault fault;          /* what the kernel delivered, if fatal */
 	struct nest_cap    exit_sigh;

@@ -291,6 +291,19 @@ static void log_fault(struct pd_server *pd)
 		         pd->label, name, pd->signal, f->addr, f->ip);
 }
 
+static void serve_notification(void *state)
+{
+	struct pd_server *pd = state;
+	sandbox_serve_notification(&pd->core->sandbox, &pd->process);
+}
+
+static void unwatch(struct pd_server *pd)
+{
+	nest_io_handler_fini(&pd->core->ep, &pd->end_watch);
+	if (pd->process.listener >= 0)
+		nest_io_handler_fini(&pd->core->ep, &pd->notify_watch);
+}
+
 /*
  * How the process ended is the kernel's word: its exit code, or the signal
  * that ended it. A fatal signal that core saw delivered (tracer.c), core
@@ -306,7 +319,7 @@ static void process_ended(void *state)
 		return;
 	if (err)
 		end = (struct process_end){ .signalled = true, .code = SIGNAL_KILL };
-	nest_io_handler_fini(&pd->core->ep, &pd->end_watch);
+	unwatch(pd);
 	pd->fault = pd->process.fault;
 	sandbox_release(&pd->core->sandbox, &pd->process);
 	free_all_ram(pd);
@@ -362,6 +375,9 @@ enum nest_error pd_serve_start(struct pd_server *pd, struct nest_cap binary,
 	a->ram_used    += limits.data_bytes;
 	err = nest_io_handler_init(&pd->core->ep, &pd->end_watch, pd->process.pidfd,
 	                           process_ended, pd);
+	if (!err && pd->process.listener >= 0)
+		err = nest_io_handler_init(&pd->core->ep, &pd->notify_watch, pd->process.listener,
+		                           serve_notification, pd);
 	if (err) {
 		sandbox_kill(&pd->process);
 		return err;
@@ -410,7 +426,8 @@ struct pd_server *pd_create(struct core *core, const char *label, struct pd_serv
 	pd->ref  = ref;
 	pd->cpu_first = cpu_first;
 	pd->cpu_count = cpu_count;
-	pd->process.pidfd = -1;
+	pd->process.pidfd    = -1;
+	pd->process.listener = -1;
 	snprintf(pd->label, sizeof(pd->label), "%s", label);
 	if (nest_ep_manage(&core->ep, &pd->object, pd, pd)) {
 		free(pd);
@@ -430,7 +447,7 @@ void pd_destroy(struct pd_server *pd)
 {
 	pd_serve_stop(pd);
 	if (pd->process.pidfd >= 0) {
-		nest_io_handler_fini(&pd->core->ep, &pd->end_watch);
+		unwatch(pd);
 		core_reap_later(pd->core, &pd->process);
 	}
 	free_all_ram(pd);

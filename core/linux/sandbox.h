@@ -26,6 +26,7 @@ struct sandbox {
 	bool    namespaces;            /* a shared set of empty namespaces exists */
 	const char *sanitized;         /* tests only: sanitizer runtime directory (sanitized.c) */
 	int     ns_user, ns_mnt, ns_net, ns_ipc, ns_uts;
+	int     ns_core_net;           /* core's own, to return to (supervisor.c) */
 	char    why_not[128];          /* why namespaces are unavailable */
 	uint8_t slots_used[SANDBOX_SLOTS / 8];
 };
@@ -50,6 +51,7 @@ struct process {
 	bool traced;                   /* core sees its signals (tracer.c) */
 	unsigned slot;                 /* its user; 0: none */
 	bool unconfined;               /* started by core --no-sandbox: no limits */
+	int  listener;                 /* its socketpair and pipe2 calls, for core; -1: none */
 	struct process_fault fault;
 };
 
@@ -75,6 +77,16 @@ enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
                               int parent_cap, int pd_cap, unsigned cpu_first,
                               unsigned cpu_count, const struct sandbox_limits *limits,
                               struct process *process);
+/*
+ * Socket pairs and pipes a component asks for are made by core, with these
+ * buffers (supervisor.c): a socket holds at most SANDBOX_SOCKET_BUFFER of
+ * messages it sent and not yet taken, a pipe SANDBOX_PIPE_BUFFER.
+ */
+enum { SANDBOX_SOCKET_BUFFER = 16 << 10, SANDBOX_PIPE_BUFFER = 4096 };
+
+/* a call of the component waits for core: make what it asked for */
+void            sandbox_serve_notification(struct sandbox *sb, struct process *process);
+
 /* a new quota: descriptors beyond the new limit stay, no new one is made */
 enum nest_error sandbox_limit_descriptors(struct process *process, unsigned descriptors);
 void            sandbox_kill(struct process *process);
@@ -88,7 +100,8 @@ void            sandbox_release(struct sandbox *sb, struct process *process);
 enum nest_error sandbox_binary_data_size(const void *image, size_t size, uint64_t *bytes);
 
 /* installed in the new process before exec; sanitized: with what the
- * loader and sanitizer runtimes of the sanitized build need (sanitized.c) */
+ * loader and sanitizer runtimes of the sanitized build need (sanitized.c);
+ * returns the listener of the calls it hands to core, -1 on failure */
 int sandbox_install_filter(int self_pid, bool sanitized);
 
 /* tests only: dir (absolute) and /proc read-only at their own paths below root */

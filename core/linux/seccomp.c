@@ -6,6 +6,8 @@
  * runtime needs: messages over the descriptors it holds, its wait set and
  * signal pipes, shared mappings of dataspaces, time, and leaving. No open,
  * socket (other than AF_UNIX pairs), connect, kill, ptrace, fork or memfd.
+ * Socket pairs and pipes are made by core, with small buffers: the call
+ * waits for core (a user notification, supervisor.c).
  * Nothing that changes a socket for its other holders: no shutdown (which
  * would revoke a shared capability for everyone), no socket options but a
  * receive timeout, no changing of file status flags. clone only makes
@@ -154,6 +156,23 @@ static void allow_prlimit_read(struct filter *f)
 	emit(f, (struct sock_filter)RET(DENY));
 }
 
+/* the call waits for core, which makes the objects (supervisor.c) */
+static void to_core(struct filter *f, unsigned nr)
+{
+	rule(f, nr, 1);
+	emit(f, (struct sock_filter)RET(SECCOMP_RET_USER_NOTIF));
+}
+
+/* as to_core, if its argument at offset is value; else it is refused */
+static void to_core_if(struct filter *f, unsigned nr, unsigned offset, unsigned value)
+{
+	rule(f, nr, 4);
+	load(f, offset);
+	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, value, 0, 1));
+	emit(f, (struct sock_filter)RET(SECCOMP_RET_USER_NOTIF));
+	emit(f, (struct sock_filter)RET(DENY));
+}
+
 /* tests only (sanitized.c): the dynamic loader opens and reads the
  * sanitizer runtimes and the C library; the ASan runtime reads
  * /proc/self/maps and /proc/self/exe, and asks libc for each thread's stack,
@@ -175,7 +194,7 @@ int sandbox_install_filter(int self_pid, bool sanitized)
 		SYS_sendmsg, SYS_recvmsg, SYS_epoll_wait, SYS_read, SYS_write, SYS_close, SYS_fstat, SYS_newfstatat, SYS_lseek,
 		SYS_mprotect, SYS_munmap, SYS_brk, SYS_madvise,
 		SYS_rt_sigaction, SYS_rt_sigprocmask, SYS_rt_sigreturn, SYS_sigaltstack,
-		SYS_sendto, SYS_recvfrom, SYS_pipe2, SYS_pwritev2,
+		SYS_sendto, SYS_recvfrom, SYS_pwritev2,
 		SYS_epoll_create1, SYS_epoll_ctl, SYS_epoll_pwait, SYS_epoll_pwait2,
 		SYS_ppoll, SYS_poll,
 		SYS_clock_gettime, SYS_clock_nanosleep, SYS_nanosleep, SYS_gettimeofday,
@@ -201,7 +220,8 @@ int sandbox_install_filter(int self_pid, bool sanitized)
 	allow_prlimit_read(&f);
 	allow_thread_clone(&f);
 	allow_execveat_of_binary(&f);
-	allow_if(&f, SYS_socketpair, ARG_LO(0), 0xffffffff, AF_UNIX);
+	to_core_if(&f, SYS_socketpair, ARG_LO(0), AF_UNIX);
+	to_core(&f, SYS_pipe2);
 	allow_setsockopt_timeout(&f);
 	allow_if(&f, SYS_tgkill, ARG_LO(0), 0xffffffff, (unsigned)self_pid);
 	if (sanitized)
@@ -214,5 +234,6 @@ int sandbox_install_filter(int self_pid, bool sanitized)
 	prog.filter = f.insn;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -1;
-	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
+	                    &prog);
 }

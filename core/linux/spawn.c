@@ -32,6 +32,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <nest/platform.h>
 #include "core/linux/sandbox.h"
 #include "lib/base/linux/startup_handles.h"
 
@@ -41,6 +42,7 @@ enum {
 	 * touching a huge read-only mapping; dataspaces must fit in it too */
 	ADDRESS_SPACE_LIMIT = 4ul << 30,
 	SPAWN_STACK     = 64 * 1024,
+	LISTENER_CHANNEL = STARTUP_PD + 1,   /* until exec: to core, with the filter's listener */
 };
 
 static void write_file(const char *path, const char *text)
@@ -87,6 +89,8 @@ enum nest_error sandbox_init(struct sandbox *sb)
 	sb->namespaces = false;
 	for (unsigned i = 0; i < 5; i++)
 		*fds[i] = -1;
+	if ((sb->ns_core_net = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) < 0)
+		return NEST_ERR_IO;
 	if (pipe2(ready, O_CLOEXEC) || pipe2(release, O_CLOEXEC))
 		return NEST_ERR_IO;
 	pid = fork();
@@ -141,13 +145,16 @@ void sandbox_fini(struct sandbox *sb)
 			close(*fds[i]);
 		*fds[i] = -1;
 	}
-	sb->namespaces = false;
+	if (sb->ns_core_net >= 0)
+		close(sb->ns_core_net);
+	sb->ns_core_net = -1;
+	sb->namespaces  = false;
 }
 
 void sandbox_init_unconfined(struct sandbox *sb)
 {
-	*sb = (struct sandbox){ .unconfined = true, .ns_user = -1, .ns_mnt = -1, .ns_net = -1,
-	                        .ns_ipc = -1, .ns_uts = -1 };
+	*sb = (struct sandbox){ .unconfined = true, .ns_core_net = -1, .ns_user = -1, .ns_mnt = -1,
+	                        .ns_net = -1, .ns_ipc = -1, .ns_uts = -1 };
 }
 
 struct spawn_args {
@@ -156,6 +163,7 @@ struct spawn_args {
 	const char     *name;
 	const struct sandbox_limits *limits;
 	unsigned        uid;            /* as seen inside the namespaces */
+	int             to_core[2];     /* the filter's listener goes to core over [1] */
 	cpu_set_t       cpus;
 	int             pin;
 	int             error;          /* errno of the failing step, seen by core */
@@ -174,7 +182,7 @@ static int spawn_child(void *arg)
 {
 	struct spawn_args *a = arg;
 	static const int targets[3] = { STARTUP_PARENT, STARTUP_PD, STARTUP_BINARY };
-	int high[3];
+	int high[3], channel;
 	sigset_t none_blocked;
 	char *argv[2] = { (char *)a->name, NULL };
 	char *envp[1] = { NULL };
@@ -206,14 +214,18 @@ static int spawn_child(void *arg)
 	for (int i = 0; i < 3; i++)
 		if ((high[i] = fcntl(a->handles[i], F_DUPFD, STARTUP_BINARY + 1)) < 0)
 			return fail(a, 10);
+	if ((channel = fcntl(a->to_core[1], F_DUPFD, STARTUP_BINARY + 1)) < 0)
+		return fail(a, 10);
 	for (int i = 0; i < 3; i++)
 		if (dup3(high[i], targets[i], i == 2 ? O_CLOEXEC : 0) < 0)
 			return fail(a, 11);
+	if (dup3(channel, LISTENER_CHANNEL, O_CLOEXEC) < 0)
+		return fail(a, 11);
 	if ((high[0] = open("/", O_PATH | O_CLOEXEC)) < 0 ||
 	    dup2(high[0], 0) < 0 || dup2(high[0], 1) < 0 ||
 	    (!a->sb->sanitized && dup2(high[0], 2) < 0))     /* sanitized: reports to core's */
 		return fail(a, 12);
-	if (close_range(STARTUP_PD + 1, STARTUP_BINARY - 1, 0) ||
+	if (close_range(LISTENER_CHANNEL + 1, STARTUP_BINARY - 1, 0) ||
 	    close_range(STARTUP_BINARY + 1, ~0U, 0))
 		return fail(a, 12);
 	if (!a->sb->unconfined &&
@@ -231,8 +243,11 @@ static int spawn_child(void *arg)
 		return fail(a, 17);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
 		return fail(a, 14);
-	if (!a->sb->unconfined && sandbox_install_filter((int)getpid(), a->sb->sanitized != NULL))
-		return fail(a, 15);
+	if (!a->sb->unconfined) {
+		int listener = sandbox_install_filter((int)getpid(), a->sb->sanitized != NULL);
+		if (listener < 0 || plat_send(LISTENER_CHANNEL, "", 1, &listener, 1))
+			return fail(a, 15);
+	}
 	syscall(SYS_execveat, STARTUP_BINARY, "", argv, envp, AT_EMPTY_PATH);
 	return fail(a, 16);
 }
@@ -243,6 +258,16 @@ unsigned sandbox_cpu_count(void)
 	if (online < 1)
 		return 1;
 	return online > CPU_SETSIZE ? CPU_SETSIZE : (unsigned)online;
+}
+
+/* the new process sent it before exec, which core waited for */
+static enum nest_error take_listener(int channel, int *listener)
+{
+	char byte;
+	size_t len;
+	unsigned count = 0;
+	enum nest_error err = plat_recv_nonblocking(channel, &byte, 1, &len, listener, 1, &count);
+	return err ? err : count == 1 ? NEST_OK : NEST_ERR_IO;
 }
 
 static bool slot_used(const struct sandbox *sb, unsigned slot)
@@ -277,7 +302,7 @@ enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
 	static char stack[SPAWN_STACK] __attribute__((aligned(16)));
 	struct spawn_args a = { .sb = sb, .name = name, .limits = limits, .error = 0, .step = 0 };
 	unsigned slot = slot_alloc(sb);
-	int pidfd = -1, flags, status;
+	int pidfd = -1, flags, status, listener = -1;
 	pid_t pid;
 
 	if (!slot) {
@@ -297,8 +322,19 @@ enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
 			CPU_SET((cpu_first + i) % online, &a.cpus);
 		a.pin = 1;
 	}
+	if (plat_channel_pair(&a.to_core[0], &a.to_core[1])) {
+		slot_mark(sb, slot, false);
+		return NEST_ERR_IO;
+	}
 	flags = CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD | (sb->namespaces ? CLONE_NEWPID : 0);
 	pid = clone(spawn_child, stack + sizeof(stack), flags, &a, &pidfd);
+	plat_close(a.to_core[1]);
+	if (pid > 0 && !a.step && !sb->unconfined && take_listener(a.to_core[0], &listener)) {
+		a.step  = 19;
+		a.error = EPROTO;
+		kill(pid, SIGKILL);
+	}
+	plat_close(a.to_core[0]);
 	if (pid < 0 || a.step) {
 		if (pid > 0) {
 			waitpid(pid, &status, 0);
@@ -309,7 +345,7 @@ enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
 		return NEST_ERR_IO;
 	}
 	*process = (struct process){ .pid = pid, .pidfd = pidfd, .slot = slot,
-	                             .unconfined = sb->unconfined };
+	                             .unconfined = sb->unconfined, .listener = listener };
 	tracer_attach(process);
 	return NEST_OK;
 }
@@ -349,6 +385,9 @@ void sandbox_release(struct sandbox *sb, struct process *process)
 {
 	if (process->pidfd >= 0)
 		close(process->pidfd);
+	if (process->listener >= 0)
+		close(process->listener);
+	process->listener = -1;
 	if (process->slot)
 		slot_mark(sb, process->slot, false);
 	process->pidfd = -1;

@@ -3,7 +3,8 @@
  *
  * Each attack once held resources that nobody's quota paid for: raw threads
  * beyond what a CPU session names, descriptors (and with them socket
- * buffers) up to the process's fixed limit, 8 MiB of private memory, and
+ * buffers of the host's default size) up to the process's fixed limit,
+ * pipes of 64 KiB, 8 MiB of private memory, and
  * sessions opened with no caps donated, for which init held descriptors at
  * its own expense. The bound each attack must meet is computed from the
  * quota the component reads from its PD, never from the limits the kernel
@@ -12,6 +13,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +36,10 @@ enum {
 	PRIVATE_BOUND    = 1 << 20,    /* data, bss and libc's start-up share */
 	SESSION_TRIES    = 1000,
 	SESSION_RECORD_CAPS = 2,       /* what init charges per session */
-	MESSAGE          = 100000,     /* a datagram as large as the buffer takes */
+	MESSAGE          = 4000,       /* as large as an RPC message */
+	SOCKET_BUFFER    = 16 << 10,   /* what a socket may hold (docs/mechanisms.md) */
+	PIPE_BUFFER      = 4096,       /* and a pipe */
+	PIPES            = 8,
 };
 
 struct dodge {
@@ -98,8 +103,32 @@ static void descriptors(struct dodge *d)
 			queued += (unsigned long long)sent;
 	}
 	verdict(d, "descriptors", held <= bound, "held", held, bound, error);
-	nest_log(d->env, "quota_dodge: socket buffers filled: %llu KiB in %llu descriptors",
-	         queued >> 10, held);
+	verdict(d, "socket buffers", queued <= held / 2 * SOCKET_BUFFER, "bytes queued", queued,
+	        held / 2 * SOCKET_BUFFER, 0);
+}
+
+/* pipes filled until a write would wait */
+static void pipe_buffers(struct dodge *d)
+{
+	static char chunk[PIPE_BUFFER];
+	unsigned long long most = 0;
+	int error = 0, pipe[2];
+
+	for (unsigned i = 0; i < PIPES; i++) {
+		unsigned long long held = 0;
+		if (pipe2(pipe, O_NONBLOCK | O_CLOEXEC) < 0) {
+			error = errno;
+			break;
+		}
+		for (ssize_t n; (n = write(pipe[1], chunk, sizeof(chunk))) > 0; )
+			held += (unsigned long long)n;
+		if (held > most)
+			most = held;
+		close(pipe[0]);
+		close(pipe[1]);
+	}
+	verdict(d, "pipe buffers", most <= PIPE_BUFFER && !error, "bytes in the fullest pipe",
+	        most, PIPE_BUFFER, error);
 }
 
 /* anonymous private memory, which no dataspace accounts */
@@ -156,6 +185,7 @@ void component_construct(struct nest_env *env)
 	unpaid_sessions(&d);
 	private_memory(&d);
 	raw_threads(&d);
+	pipe_buffers(&d);
 	descriptors(&d);
 	nest_log(env, "quota_dodge: done");
 	nest_env_exit(env, d.failed ? 1 : 0);

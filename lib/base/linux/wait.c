@@ -8,8 +8,9 @@
  * one wake-up. Not an eventfd, which every holder could read (drain), and
  * which would stall a submitter once full or made blocking: the write end of
  * a pipe cannot read, and a write with RWF_NOWAIT never waits, whatever
- * descriptor a client hands over as its context. A pipe holds 8,192 pending
- * submits; beyond, submits take no more counts, but the receiver is woken.
+ * descriptor a client hands over as its context. A pipe holds 512 pending
+ * submits (core makes it with one page); beyond, submits take no more counts,
+ * but the receiver is woken.
  * A write to a context whose receiver is gone fails with EPIPE: every
  * process that submits ignores SIGPIPE.
  *

@@ -1,0 +1,129 @@
+/*
+ * \brief  Core makes the kernel objects that hold memory for a component
+ *
+ * A socket pair or a pipe that a component made itself would hold as much
+ * kernel memory as the host's defaults allow (208 KiB of buffer a socket
+ * here, 64 KiB a pipe), charged to nobody. So the filter hands socketpair
+ * and pipe2 to core (a seccomp user notification): core makes the objects
+ * with small buffers, installs them in the component (which holds them
+ * against its descriptor limit) and writes their numbers where the call
+ * asked. A component's kernel memory is then bounded by its descriptors.
+ * A socket belongs to the network namespace it was made in, whose abstract
+ * names it can reach: core makes a component's sockets in the components'
+ * namespace, and returns to its own.
+ * Core never waits on the component: the notification is readable before
+ * core takes it, and a component that went away meanwhile only fails its
+ * own call.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <linux/seccomp.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#include "core/linux/sandbox.h"
+
+/* the kernel doubles a socket's SO_SNDBUF: 16 KiB, four full messages */
+enum { SOCKET_SEND_BUFFER = SANDBOX_SOCKET_BUFFER / 2, PIPE_BUFFER = SANDBOX_PIPE_BUFFER };
+
+/* the descriptor numbers the component got, or a negative errno */
+static int install(int listener, uint64_t id, int fd, bool cloexec)
+{
+	struct seccomp_notif_addfd addfd = {
+		.id = id, .srcfd = (uint32_t)fd, .newfd_flags = cloexec ? O_CLOEXEC : 0,
+	};
+	int remote = ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
+	return remote < 0 ? -errno : remote;
+}
+
+/* make the pair, install both ends, tell the component their numbers */
+static int hand_over(const struct seccomp_notif *req, int listener, int pair[2], bool cloexec,
+                     uint64_t where)
+{
+	int remote[2];
+	struct iovec local = { remote, sizeof(remote) };
+	struct iovec target = { (void *)(uintptr_t)where, sizeof(remote) };
+
+	for (int i = 0; i < 2; i++)
+		if ((remote[i] = install(listener, req->id, pair[i], cloexec)) < 0)
+			return remote[i];
+	if (process_vm_writev((pid_t)req->pid, &local, 1, &target, 1, 0) != sizeof(remote))
+		return -EFAULT;
+	return 0;
+}
+
+/* in the components' network namespace; core cannot go on in theirs */
+static int socketpair_in(const struct sandbox *sb, int domain, int type, int protocol, int pair[2])
+{
+	int result, error;
+
+	if (setns(sb->ns_net, CLONE_NEWNET))
+		return -errno;
+	result = socketpair(domain, type, protocol, pair);
+	error  = errno;
+	if (setns(sb->ns_core_net, CLONE_NEWNET))
+		abort();
+	return result ? -error : 0;
+}
+
+static int make_socketpair(const struct sandbox *sb, const struct seccomp_notif *req,
+                           int listener)
+{
+	int domain = (int)req->data.args[0], type = (int)req->data.args[1];
+	int size = SOCKET_SEND_BUFFER, pair[2], result;
+
+	/* the filter passes AF_UNIX only; the kernel checks the rest */
+	if (domain != AF_UNIX)
+		return -EPERM;
+	if ((result = socketpair_in(sb, domain, type | SOCK_CLOEXEC, (int)req->data.args[2], pair)))
+		return result;
+	if (setsockopt(pair[0], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size)) ||
+	    setsockopt(pair[1], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size)))
+		result = -errno;
+	else
+		result = hand_over(req, listener, pair, type & SOCK_CLOEXEC, req->data.args[3]);
+	close(pair[0]);
+	close(pair[1]);
+	return result;
+}
+
+static int make_pipe(const struct seccomp_notif *req, int listener)
+{
+	int flags = (int)req->data.args[1], pair[2], result;
+
+	if (flags & ~(O_CLOEXEC | O_NONBLOCK))
+		return -EINVAL;
+	if (pipe2(pair, flags | O_CLOEXEC))
+		return -errno;
+	if (fcntl(pair[1], F_SETPIPE_SZ, PIPE_BUFFER) < 0)
+		result = -errno;
+	else
+		result = hand_over(req, listener, pair, flags & O_CLOEXEC, req->data.args[0]);
+	close(pair[0]);
+	close(pair[1]);
+	return result;
+}
+
+void sandbox_serve_notification(struct sandbox *sb, struct process *process)
+{
+	struct seccomp_notif req;
+	struct seccomp_notif_resp resp;
+	int result;
+
+	memset(&req, 0, sizeof(req));
+	if (ioctl(process->listener, SECCOMP_IOCTL_NOTIF_RECV, &req))
+		return;                         /* the caller went away meanwhile */
+	switch (req.data.nr) {
+	case SYS_socketpair: result = make_socketpair(sb, &req, process->listener); break;
+	case SYS_pipe2:      result = make_pipe(&req, process->listener); break;
+	default:             result = -ENOSYS; break;
+	}
+	resp = (struct seccomp_notif_resp){ .id = req.id, .error = result < 0 ? result : 0 };
+	ioctl(process->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+}
