@@ -4,8 +4,10 @@
  * Whether a component faulted, by which signal, at which address and
  * instruction, must not be the component's own word. Core therefore seizes
  * every component with ptrace right after it is started (PTRACE_SEIZE stops
- * nothing by itself). When a signal is about to be delivered to the
- * component's main thread, the kernel stops it and tells core (SIGCHLD,
+ * nothing by itself), and every thread it makes with it (PTRACE_O_TRACECLONE:
+ * a signal to an untraced thread the kernel would drop, the first process of
+ * a PID namespace being unkillable from within). When a signal is about to
+ * be delivered to one of its threads, the kernel stops it and tells core (SIGCHLD,
  * taken through a signalfd in core's entrypoint); core reads the signal,
  * its fault address and the instruction pointer from the kernel and lets
  * the signal go on. A fatal signal the component does not catch is recorded
@@ -43,7 +45,8 @@ enum nest_error tracer_init(int *fd)
 
 void tracer_attach(struct process *process)
 {
-	process->traced = ptrace(PTRACE_SEIZE, process->pid, 0, PTRACE_O_EXITKILL) == 0;
+	process->traced = ptrace(PTRACE_SEIZE, process->pid, 0,
+	                         PTRACE_O_EXITKILL | PTRACE_O_TRACECLONE) == 0;
 }
 
 static bool fatal_by_default(int signal)
@@ -77,28 +80,44 @@ static bool handled(int pid, int signal)
 	return (any >> (signal - 1)) & 1;
 }
 
-/* the component stopped at the delivery of a signal: record, go on */
-static void signal_stop(struct process *process)
+/* the process a thread belongs to (Tgid of its status), 0 if gone */
+static int thread_group(int tid)
+{
+	char path[48], line[128];
+	int tgid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	if (!(f = fopen(path, "re")))
+		return 0;
+	while (fgets(line, sizeof(line), f) && sscanf(line, "Tgid: %d", &tgid) != 1)
+		;
+	fclose(f);
+	return tgid;
+}
+
+/* thread tid of the component stopped at the delivery of a signal: record, go on */
+static void signal_stop(struct process *process, int tid)
 {
 	siginfo_t info;
 	struct user_regs_struct regs;
-	int pid = process->pid, signal;
+	int signal;
 
-	if (ptrace(PTRACE_GETSIGINFO, pid, 0, &info) < 0) {
-		ptrace(PTRACE_CONT, pid, 0, 0);      /* not a signal: a group stop */
+	if (ptrace(PTRACE_GETSIGINFO, tid, 0, &info) < 0) {
+		ptrace(PTRACE_CONT, tid, 0, 0);      /* not a signal: a group stop */
 		return;
 	}
 	signal = info.si_signo;
-	if (fatal_by_default(signal) && !handled(pid, signal) && !process->fault.signal) {
+	if (fatal_by_default(signal) && !handled(process->pid, signal) && !process->fault.signal) {
 		memset(&regs, 0, sizeof(regs));
-		ptrace(PTRACE_GETREGS, pid, 0, &regs);
+		ptrace(PTRACE_GETREGS, tid, 0, &regs);
 		process->fault.signal = signal;
 		process->fault.raised = info.si_code <= 0;
 		process->fault.addr   = info.si_code > 0 ? (unsigned long long)info.si_addr : 0;
 		process->fault.ip     = regs.rip;
 		sandbox_kill(process);
 	}
-	ptrace(PTRACE_CONT, pid, 0, signal);
+	ptrace(PTRACE_CONT, tid, 0, signal);
 }
 
 /*
@@ -109,6 +128,12 @@ static void signal_stop(struct process *process)
  */
 enum { STOPS_AT_ONCE = 64 };
 
+static bool exited(const siginfo_t *info)
+{
+	return info->si_code == CLD_EXITED || info->si_code == CLD_KILLED ||
+	       info->si_code == CLD_DUMPED;
+}
+
 void tracer_handle(int fd, struct process *(*lookup)(void *state, int pid), void *state)
 {
 	struct signalfd_siginfo pending;
@@ -116,15 +141,34 @@ void tracer_handle(int fd, struct process *(*lookup)(void *state, int pid), void
 
 	while (read(fd, &pending, sizeof(pending)) == sizeof(pending))
 		;
-	for (unsigned stops = 0; stops < STOPS_AT_ONCE; stops++) {
+	for (unsigned events = 0; events < STOPS_AT_ONCE; events++) {
 		struct process *process;
+		int tid;
+
+		/* look first: a process that ended is reaped through its pidfd */
 		memset(&info, 0, sizeof(info));
-		if (waitid(P_ALL, 0, &info, WSTOPPED | WNOHANG) < 0 || info.si_pid == 0)
+		if (waitid(P_ALL, 0, &info, WEXITED | WSTOPPED | WNOHANG | WNOWAIT | __WALL) < 0 ||
+		    info.si_pid == 0)
 			return;
-		if ((process = lookup(state, info.si_pid)) && process->traced)
-			signal_stop(process);
+		tid = info.si_pid;
+		if (exited(&info) && lookup(state, tid))
+			break;
+		/* a thread that ended is its tracer's to reap */
+		if (waitid(P_PID, (id_t)tid, &info, WEXITED | WSTOPPED | WNOHANG | __WALL) < 0 ||
+		    exited(&info))
+			continue;
+		/* an event (a thread made, a new thread's first stop, a group
+		 * stop) delivers no signal: it goes on */
+		if (info.si_status >> 8) {
+			ptrace(PTRACE_CONT, tid, 0, 0);
+			continue;
+		}
+		if (!(process = lookup(state, tid)))
+			process = lookup(state, thread_group(tid));
+		if (process && process->traced)
+			signal_stop(process, tid);
 		else
-			ptrace(PTRACE_CONT, info.si_pid, 0, 0);
+			ptrace(PTRACE_CONT, tid, 0, 0);
 	}
 	raise(SIGCHLD);
 }

@@ -5,7 +5,9 @@
  * each kind of fault gets a scenario of its own without a binary of its
  * own: crash_segv writes through a bad pointer, crash_abort calls abort(),
  * crash_ill executes an undefined instruction, crash_stack recurses into
- * the guard page below its stack. Core must report the fault
+ * the guard page below its stack, crash_thread calls abort() in a second
+ * thread (whose signal the kernel drops for the first process of a PID
+ * namespace unless core traces that thread too). Core must report the fault
  * with the label, the signal and the address, init must be told, and the
  * rest must run on. crash_witness shows the last part: it waits until the
  * crasher is long dead, then calls its sibling hello_server.
@@ -59,7 +61,23 @@ static void crash_stack(void)
 	recurse(0);
 }
 
+static void abort_entry(void *arg)
+{
+	(void)arg;
+	abort();
+}
+
+static struct nest_env *crash_env;
+
+static void crash_thread(void)
+{
+	static struct nest_thread thread;
+	if (nest_thread_start(crash_env, &thread, "aborter", 16 * 1024, abort_entry, NULL) == NEST_OK)
+		nest_thread_join(crash_env, &thread);
+}
+
 static const struct crash_kind kinds[] = {
+	{ "crash_thread", "call abort() in a second thread", crash_thread },
 	{ "crash_stack", "overflow its stack",             crash_stack },
 	{ "crash_segv",  "write to address 0x10",          crash_segv  },
 	{ "crash_abort", "call abort()",                   crash_abort },
@@ -77,6 +95,7 @@ static _Noreturn void witness(struct nest_env *env)
 
 void component_construct(struct nest_env *env)
 {
+	crash_env = env;
 	if (!strcmp(env->name, "crash_witness"))
 		witness(env);
 	for (unsigned i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
