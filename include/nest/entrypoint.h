@@ -51,6 +51,8 @@ struct nest_io_handler {
 	void                   *state;
 };
 
+enum { NEST_EP_IDLE_CHANNELS = 8 };
+
 struct nest_entrypoint {
 	int                     waitset;
 	uint64_t                next_serial;
@@ -71,6 +73,10 @@ struct nest_entrypoint {
 	 * handler once wake_at_us has passed */
 	struct nest_signal_handler *wake;
 	uint64_t                wake_at_us;
+	/* channels of finished asynchronous calls, kept for the next call to
+	 * the same object (init calls each server's root again and again) */
+	struct { uint64_t object; int channel; } idle[NEST_EP_IDLE_CHANNELS];
+	unsigned                idle_next;      /* the slot to reuse next */
 };
 
 enum nest_error nest_ep_init(struct nest_entrypoint *ep);
@@ -133,6 +139,7 @@ struct nest_async_call {
 	struct nest_io_handler  io;
 	struct nest_entrypoint *ep;
 	struct nest_cap         cap;            /* a copy, for binding anew */
+	uint64_t                object;         /* the identity of cap, 0: unknown */
 	int                     channel;
 	unsigned                reply_caps;
 	unsigned                rebinds;

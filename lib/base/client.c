@@ -171,17 +171,56 @@ enum nest_error nest_client_call(struct nest_client *client, struct nest_msg *ms
 /*
  * Asynchronous calls: each has a channel of its own, so that replies never
  * need to be told apart, and the entrypoint reports its reply. The caller
- * is a server (init calling a child's root): nothing here waits.
+ * is a server (init calling a child's root): nothing here waits. A call
+ * that got its reply leaves its channel idle, for the next call to the
+ * same object: no reply can be pending on it. An idle channel the server
+ * closed meanwhile (it evicted it, or the object is gone) fails the send,
+ * and the call binds a fresh one.
  */
+
+static int take_idle(struct nest_entrypoint *ep, uint64_t object)
+{
+	for (unsigned i = 0; object && i < NEST_EP_IDLE_CHANNELS; i++)
+		if (ep->idle[i].channel >= 0 && ep->idle[i].object == object) {
+			int channel = ep->idle[i].channel;
+			ep->idle[i].channel = -1;
+			return channel;
+		}
+	return -1;
+}
+
+static void leave_idle(struct nest_entrypoint *ep, uint64_t object, int *channel)
+{
+	unsigned slot = ep->idle_next;
+
+	if (!object) {
+		drop_channel(channel);
+		return;
+	}
+	ep->idle_next = (slot + 1) % NEST_EP_IDLE_CHANNELS;
+	if (ep->idle[slot].channel >= 0)
+		plat_close(ep->idle[slot].channel);
+	ep->idle[slot].object  = object;
+	ep->idle[slot].channel = *channel;
+	*channel = -1;
+}
 
 static enum nest_error async_send(struct nest_async_call *call)
 {
-	enum nest_error err = open_channel(call->cap, false, &call->channel);
-	if (err)
-		return err;
-	err = send_request(call->channel, &call->msg);
-	if (!err)
-		err = nest_io_handler_init(call->ep, &call->io, call->channel, async_reply, call);
+	enum nest_error err;
+
+	call->channel = take_idle(call->ep, call->object);
+	if (call->channel >= 0 && send_request(call->channel, &call->msg))
+		drop_channel(&call->channel);
+	if (call->channel < 0) {
+		if ((err = open_channel(call->cap, false, &call->channel)))
+			return err;
+		if ((err = send_request(call->channel, &call->msg))) {
+			drop_channel(&call->channel);
+			return err;
+		}
+	}
+	err = nest_io_handler_init(call->ep, &call->io, call->channel, async_reply, call);
 	if (err)
 		drop_channel(&call->channel);
 	return err;
@@ -193,7 +232,11 @@ static void async_reply(void *state)
 
 	nest_io_handler_fini(call->ep, &call->io);
 	call->status = receive_reply(call->channel, &call->msg, call->reply_caps);
-	drop_channel(&call->channel);
+	if (call->status == EVICTED || call->status == NEST_ERR_INVALID_CAP ||
+	    call->status == NEST_ERR_UNAVAILABLE || call->status == NEST_ERR_IO)
+		drop_channel(&call->channel);
+	else
+		leave_idle(call->ep, call->object, &call->channel);
 	if (call->status == EVICTED && call->rebinds++ < NEST_WIRE_REBINDS &&
 	    async_send(call) == NEST_OK)
 		return;
@@ -213,6 +256,8 @@ enum nest_error nest_call_async(struct nest_entrypoint *ep, struct nest_cap cap,
 	call->channel    = -1;
 	call->rebinds    = 0;
 	call->cap        = NEST_CAP_INVALID;
+	if (plat_ident(nest_cap_handle(cap), &call->object))
+		call->object = 0;
 	if (call->msg.error)
 		return call->msg.error;
 	/* kept for binding anew after an eviction */

@@ -49,6 +49,9 @@ enum nest_error nest_ep_init(struct nest_entrypoint *ep)
 	ep->next_serial = 1;
 	ep->charge_caps  = NULL;
 	ep->wake         = NULL;
+	ep->idle_next    = 0;
+	for (unsigned i = 0; i < NEST_EP_IDLE_CHANNELS; i++)
+		ep->idle[i].channel = -1;
 	ep->charge_state = NULL;
 	return plat_waitset_create(&ep->waitset);
 }
@@ -59,6 +62,9 @@ void nest_ep_fini(struct nest_entrypoint *ep)
 		nest_ep_dissolve(ep->objects);
 	while (ep->handlers)
 		nest_signal_handler_fini(ep->handlers);
+	for (unsigned i = 0; i < NEST_EP_IDLE_CHANNELS; i++)
+		if (ep->idle[i].channel >= 0)
+			plat_close(ep->idle[i].channel);
 	plat_close(ep->waitset);
 	ep->waitset = -1;
 }

@@ -40,6 +40,7 @@
 
 NEST_RPC_INTERFACE(testif, TESTIF_INTERFACE)
 NEST_RPC_CLIENT(testif, TESTIF_INTERFACE)
+NEST_RPC_ASYNC(testif, TESTIF_INTERFACE)
 NEST_RPC_DISPATCH(testif, TESTIF_INTERFACE)
 
 /* another interface whose first operation has testif's opcode and arguments */
@@ -638,6 +639,43 @@ UNIT_TEST(binding_many_channels_evicts_never_locks_out)
 	}
 	CHECK(evicted >= 100 - NEST_WIRE_CHANNELS);
 	testif_client_fini(&other);
+	stop_server(&c, pid);
+}
+
+static void async_done(struct nest_async_call *call)
+{
+	*(int *)call->state = 1;
+}
+
+/* a finished call leaves its channel for the next call to the same object,
+ * which binds no new one; the replies stay each call's own */
+UNIT_TEST(async_calls_reuse_an_idle_channel)
+{
+	struct testif_client c;
+	pid_t pid = start_server(&c);
+	static struct nest_entrypoint ep;
+	static struct nest_async_call call;
+	int done;
+	uint64_t first = 0, channel = 0;
+	int32_t sum = 0;
+
+	CHECK_EQ_INT(nest_ep_init(&ep), NEST_OK);
+	for (int32_t round = 0; round < 3; round++) {
+		memset(&call, 0, sizeof(call));
+		call.done  = async_done;
+		call.state = &done;
+		done = 0;
+		CHECK_EQ_INT(testif_add_async(&ep, c.cap, &call, round, 2), NEST_OK);
+		CHECK_EQ_INT(plat_ident(call.channel, &channel), NEST_OK);   /* the socket itself */
+		if (round == 0)
+			first = channel;
+		CHECK(channel == first);
+		while (!done)
+			CHECK_EQ_INT(nest_ep_dispatch_one(&ep, 5000), NEST_OK);
+		CHECK_EQ_INT(testif_add_result(&call, &sum), NEST_OK);
+		CHECK_EQ_INT(sum, round + 2);
+	}
+	nest_ep_fini(&ep);
 	stop_server(&c, pid);
 }
 
