@@ -42,20 +42,23 @@ static int install(int listener, uint64_t id, int fd, bool cloexec)
 	return remote < 0 ? -errno : remote;
 }
 
-/* make the pair, install both ends, tell the component their numbers */
+/* install both ends of a pair core made (unless making it failed with
+ * error), tell the component their numbers, close core's ends */
 static int hand_over(const struct seccomp_notif *req, int listener, int pair[2], bool cloexec,
-                     uint64_t where)
+                     uint64_t where, int error)
 {
 	int remote[2];
 	struct iovec local = { remote, sizeof(remote) };
 	struct iovec target = { (void *)(uintptr_t)where, sizeof(remote) };
 
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; !error && i < 2; i++)
 		if ((remote[i] = install(listener, req->id, pair[i], cloexec)) < 0)
-			return remote[i];
-	if (process_vm_writev((pid_t)req->pid, &local, 1, &target, 1, 0) != sizeof(remote))
-		return -EFAULT;
-	return 0;
+			error = remote[i];
+	if (!error && process_vm_writev((pid_t)req->pid, &local, 1, &target, 1, 0) != sizeof(remote))
+		error = -EFAULT;
+	close(pair[0]);
+	close(pair[1]);
+	return error;
 }
 
 /* in the components' network namespace; core cannot go on in theirs */
@@ -83,14 +86,9 @@ static int make_socketpair(const struct sandbox *sb, const struct seccomp_notif 
 		return -EPERM;
 	if ((result = socketpair_in(sb, domain, type | SOCK_CLOEXEC, (int)req->data.args[2], pair)))
 		return result;
-	if (setsockopt(pair[0], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size)) ||
-	    setsockopt(pair[1], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size)))
-		result = -errno;
-	else
-		result = hand_over(req, listener, pair, type & SOCK_CLOEXEC, req->data.args[3]);
-	close(pair[0]);
-	close(pair[1]);
-	return result;
+	result = setsockopt(pair[0], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size)) ||
+	         setsockopt(pair[1], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size)) ? -errno : 0;
+	return hand_over(req, listener, pair, type & SOCK_CLOEXEC, req->data.args[3], result);
 }
 
 static int make_pipe(const struct seccomp_notif *req, int listener)
@@ -101,13 +99,8 @@ static int make_pipe(const struct seccomp_notif *req, int listener)
 		return -EINVAL;
 	if (pipe2(pair, flags | O_CLOEXEC))
 		return -errno;
-	if (fcntl(pair[1], F_SETPIPE_SZ, PIPE_BUFFER) < 0)
-		result = -errno;
-	else
-		result = hand_over(req, listener, pair, flags & O_CLOEXEC, req->data.args[0]);
-	close(pair[0]);
-	close(pair[1]);
-	return result;
+	result = fcntl(pair[1], F_SETPIPE_SZ, PIPE_BUFFER) < 0 ? -errno : 0;
+	return hand_over(req, listener, pair, flags & O_CLOEXEC, req->data.args[0], result);
 }
 
 void sandbox_serve_notification(struct sandbox *sb, struct process *process)
