@@ -233,6 +233,9 @@ struct child *child_create(struct sandbox *sb, const struct nest_xml_node *start
 	child->sandbox = sb;
 	child->state   = CHILD_RUNNING;
 	child->id      = ++sb->child_count;
+	/* no PD yet: a release before it has one closes nothing (a zeroed
+	 * client would close descriptor 0, whatever capability holds it) */
+	pd_client_init(&child->pd, NEST_CAP_INVALID);
 	if (take_start_node(child, start)) {
 		free(child);
 		return NULL;

@@ -380,6 +380,8 @@ static void handle_immediate(void *state, uint64_t count)
 
 void state_report_init(struct sandbox *sb)
 {
+	/* empty until opened: closing a report that was denied closes nothing */
+	report_client_init(&sb->reporter.report, NEST_CAP_INVALID);
 	nest_signal_handler_init(&sb->env->ep, &sb->reporter.timer_handler, handle_timer, sb);
 	nest_signal_handler_init(&sb->env->ep, &sb->reporter.immediate, handle_immediate, sb);
 }
