@@ -417,6 +417,14 @@ static void close_report(struct sandbox *sb)
 	r->last = NULL;
 }
 
+/* after a config without <report>: the report is closed already */
+void state_report_fini(struct sandbox *sb)
+{
+	sandbox_timer_close(sb, &sb->reporter.timer);
+	nest_signal_handler_fini(&sb->reporter.timer_handler);
+	nest_signal_handler_fini(&sb->reporter.immediate);
+}
+
 static enum nest_error open_report(struct sandbox *sb)
 {
 	struct state_reporter *r = &sb->reporter;
