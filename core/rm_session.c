@@ -4,7 +4,9 @@
  * Core accepts only dataspaces it made itself (RAM of any PD, ROM modules)
  * into a region map, keeps its own reference to each, and hands them out
  * again to whoever holds the region map's capability. Regions never
- * overlap and never reach past the map's end.
+ * overlap and never reach past the map's end, nor past their dataspace's
+ * when attached (RAM freed later stays attached, truncated: it holds
+ * nothing any more).
  */
 #include <stdlib.h>
 #include <nest/platform.h>
@@ -49,7 +51,7 @@ enum nest_error region_map_serve_attach(struct region_map_server *map, struct ne
                                         uint64_t at, uint64_t offset, uint64_t size,
                                         uint32_t writable, uint64_t *attached_at)
 {
-	uint64_t page = plat_page_size(), ds_size;
+	uint64_t page = plat_page_size(), ds_size, ds_end;
 	struct dataspace_facts facts;
 	struct region *r;
 	enum nest_error err;
@@ -59,11 +61,14 @@ enum nest_error region_map_serve_attach(struct region_map_server *map, struct ne
 	ds_size = facts.size;
 	if (map->count == MAX_REGIONS)
 		return NEST_ERR_OUT_OF_CAPS;
-	if (!size && offset < ds_size)
-		size = ds_size - offset;
-	size = (size + page - 1) / page * page;
-	if (!size || offset % page || offset > ds_size || size > map->size)
+	/* a region maps whole pages of the dataspace, none past its end */
+	ds_end = (ds_size + page - 1) / page * page;
+	if (!size && offset < ds_end)
+		size = ds_end - offset;
+	if (!size || offset % page || offset >= ds_end || size > ds_end - offset ||
+	    size > map->size)
 		return NEST_ERR_INVALID_ARGS;
+	size = (size + page - 1) / page * page;
 	if (at == NEST_RM_ANYWHERE) {
 		for (at = 0; at + size <= map->size && overlaps(map, at, size); at += page)
 			;

@@ -154,6 +154,9 @@ static enum nest_error child_start(struct child *child)
 	if ((err = nest_cap_copy(pd_session, &pd_cap)))
 		return err;
 	pd_client_init(&child->pd, pd_cap);
+	/* the child's routes may lead its PD and binary to a child's server:
+	 * init waits no longer for them than for a server's root */
+	nest_client_timeout(&child->pd.rpc, ROOT_CALL_TIMEOUT_MS);
 	err = pd_transfer_quota(&sb->env->pd, child->pd.cap, ram, caps);
 	if (err)
 		return err;
@@ -171,6 +174,7 @@ static enum nest_error child_start(struct child *child)
 	if ((err = nest_cap_copy(rom_session, &rom_session)))
 		return err;
 	rom_client_init(&rom, rom_session);
+	nest_client_timeout(&rom.rpc, ROOT_CALL_TIMEOUT_MS);
 	err = rom_dataspace(&rom, &binary, &size);
 	rom_client_fini(&rom);
 	if (err)
@@ -233,6 +237,9 @@ struct child *child_create(struct sandbox *sb, const struct nest_xml_node *start
 	child->sandbox = sb;
 	child->state   = CHILD_RUNNING;
 	child->id      = ++sb->child_count;
+	/* no PD yet: a release before it has one closes nothing (a zeroed
+	 * client would close descriptor 0, whatever capability holds it) */
+	pd_client_init(&child->pd, NEST_CAP_INVALID);
 	if (take_start_node(child, start)) {
 		free(child);
 		return NULL;

@@ -71,6 +71,14 @@ enum nest_error sandbox_timer(struct sandbox *sb, struct timer_client *timer,
 	return timer_sigh(timer, nest_signal_cap(handler));
 }
 
+void sandbox_timer_close(struct sandbox *sb, struct timer_client *timer)
+{
+	if (!nest_cap_valid(timer->cap))
+		return;
+	nest_env_close(sb->env, timer->cap);
+	timer_client_fini(timer);
+}
+
 void sandbox_init(struct sandbox *sb, struct nest_env *env)
 {
 	memset(sb, 0, sizeof(*sb));
@@ -79,6 +87,22 @@ void sandbox_init(struct sandbox *sb, struct nest_env *env)
 	nest_signal_handler_init(&env->ep, &sb->retry, retry, sb);
 	state_report_init(sb);
 	heartbeat_init(sb);
+}
+
+void sandbox_fini(struct sandbox *sb)
+{
+	static const char empty[] = "<config/>";
+
+	/* every child ends and gives back what it had; a request of init's
+	 * parent that waits finds no policy now and is denied */
+	sandbox_apply_config(sb, empty, sizeof(empty) - 1);
+	server_fini(sb);
+	state_report_fini(sb);
+	heartbeat_fini(sb);
+	nest_signal_handler_fini(&sb->sweep);
+	nest_signal_handler_fini(&sb->retry);
+	free(sb->config_xml);
+	sb->config_xml = NULL;
 }
 
 static int config_error(const struct sandbox *sb, const char *text,

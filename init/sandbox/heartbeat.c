@@ -61,6 +61,12 @@ void heartbeat_init(struct sandbox *sb)
 	nest_signal_handler_init(&sb->env->ep, &sb->heartbeat.handler, handle_timer, sb);
 }
 
+void heartbeat_fini(struct sandbox *sb)
+{
+	sandbox_timer_close(sb, &sb->heartbeat.timer);
+	nest_signal_handler_fini(&sb->heartbeat.handler);
+}
+
 void heartbeat_apply_config(struct sandbox *sb)
 {
 	struct heartbeat *hb = &sb->heartbeat;

@@ -227,6 +227,9 @@ struct sandbox {
 };
 
 void sandbox_init(struct sandbox *sb, struct nest_env *env);
+/* ends every child and releases what the sandbox holds: for a runtime that
+ * ends, and for a test that starts one sandbox after another */
+void sandbox_fini(struct sandbox *sb);
 /* applies config to the running children; NEST_ERR_SYNTAX with a logged
  * message naming the line if it is not valid init configuration, in which
  * case the last good config stays in force */
@@ -235,6 +238,7 @@ enum nest_error sandbox_apply_config(struct sandbox *sb, const char *text, size_
 /* a Timer session at init's parent that signals handler, opened once */
 enum nest_error sandbox_timer(struct sandbox *sb, struct timer_client *timer,
                               struct nest_signal_handler *handler);
+void            sandbox_timer_close(struct sandbox *sb, struct timer_client *timer);
 
 /* restarts the children marked so (and, in cascade, their clients), starts
  * those of the config that do not run, and deals their quota out */
@@ -323,6 +327,7 @@ void            state_report_init(struct sandbox *sb);
 void            state_report_apply_config(struct sandbox *sb);
 void            state_report_trigger(struct sandbox *sb);
 void            state_report_trigger_immediate(struct sandbox *sb);
+void            state_report_fini(struct sandbox *sb);
 
 /* sessions of init's parent forwarded to children (server.c) */
 void            server_apply_config(struct sandbox *sb);
@@ -331,9 +336,11 @@ void            server_apply_config(struct sandbox *sb);
 enum nest_error server_retry_request(struct pending_request *r);
 /* the server ends: what was forwarded to it is given back */
 void            server_child_released(struct child *child);
+void            server_fini(struct sandbox *sb);
 
 /* heartbeat monitoring (heartbeat.c) */
 void            heartbeat_init(struct sandbox *sb);
 void            heartbeat_apply_config(struct sandbox *sb);
+void            heartbeat_fini(struct sandbox *sb);
 
 #endif

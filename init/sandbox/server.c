@@ -280,6 +280,15 @@ void server_child_released(struct child *child)
 	}
 }
 
+void server_fini(struct sandbox *sb)
+{
+	for (unsigned i = 0; i < sb->forward_root_count; i++) {
+		nest_ep_dissolve(&sb->forward_roots[i]->object);
+		free(sb->forward_roots[i]);
+	}
+	sb->forward_root_count = 0;
+}
+
 /* each <service> is announced once; init cannot take an announcement back,
  * so a <service> that vanishes from the config just finds no policy */
 void server_apply_config(struct sandbox *sb)

@@ -250,10 +250,13 @@ static enum nest_error establish(struct child *client, const char *service, cons
 	s->record_caps  = env ? 0 : SESSION_RECORD_CAPS;
 	sb->record_ram  += s->record_ram;
 	sb->record_caps += s->record_caps;
-	err = donate(payer_pd(s), recipient_pd(sb, &route), ram, caps);
-	if (!err && route.kind == ROUTE_CHILD && !env)
+	if ((err = donate(payer_pd(s), recipient_pd(sb, &route), ram, caps))) {
+		free_record(s);                   /* nothing moved, nothing to give back */
+		return err;
+	}
+	if (route.kind == ROUTE_CHILD && !env)
 		err = request_at_server(s, svc, server_args, deferred);
-	else if (!err)
+	else
 		err = open_session(client, &route, svc, service, server_args, cap, &local);
 	if (err) {
 		donate(recipient_pd(sb, &route), payer_pd(s), ram, caps);

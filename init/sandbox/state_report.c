@@ -380,6 +380,8 @@ static void handle_immediate(void *state, uint64_t count)
 
 void state_report_init(struct sandbox *sb)
 {
+	/* empty until opened: closing a report that was denied closes nothing */
+	report_client_init(&sb->reporter.report, NEST_CAP_INVALID);
 	nest_signal_handler_init(&sb->env->ep, &sb->reporter.timer_handler, handle_timer, sb);
 	nest_signal_handler_init(&sb->env->ep, &sb->reporter.immediate, handle_immediate, sb);
 }
@@ -413,6 +415,14 @@ static void close_report(struct sandbox *sb)
 	report_client_fini(&r->report);
 	free(r->last);
 	r->last = NULL;
+}
+
+/* after a config without <report>: the report is closed already */
+void state_report_fini(struct sandbox *sb)
+{
+	sandbox_timer_close(sb, &sb->reporter.timer);
+	nest_signal_handler_fini(&sb->reporter.timer_handler);
+	nest_signal_handler_fini(&sb->reporter.immediate);
 }
 
 static enum nest_error open_report(struct sandbox *sb)

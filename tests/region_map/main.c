@@ -70,6 +70,8 @@ void component_construct(struct nest_env *env)
 	      "overlap refused");
 	check(&m, region_map_attach(&m.map, a, 4 * 4096, 0, 0, 1, &at) == NEST_ERR_INVALID_ARGS,
 	      "past the end refused");
+	check(&m, region_map_attach(&m.map, a, 3 * 4096, 4096, 4096, 1, &at) == NEST_ERR_INVALID_ARGS,
+	      "past its dataspace refused");
 	check(&m, region_map_attach(&m.map, nest_signal_cap(&m.changed), NEST_RM_ANYWHERE, 0, 0, 1,
 	                            &at) == NEST_ERR_INVALID_CAP,
 	      "a capability that is no dataspace refused");

@@ -32,15 +32,21 @@
 #define PARENT_HEARTBEAT_SIGH(IN, OUT)   IN(cap, context)
 #define PARENT_HEARTBEAT_RESPONSE(IN, OUT)
 
-#define PARENT_INTERFACE(RPC) \
-	RPC(parent, session, PARENT_SESSION) RPC(parent, upgrade, PARENT_UPGRADE) \
-	RPC(parent, close, PARENT_CLOSE) RPC(parent, announce, PARENT_ANNOUNCE) \
-	RPC(parent, exit, PARENT_EXIT) RPC(parent, resource_request, PARENT_RESOURCE_REQUEST) \
-	RPC(parent, resource_avail_sigh, PARENT_RESOURCE_AVAIL_SIGH) \
-	RPC(parent, yield_sigh, PARENT_YIELD_SIGH) RPC(parent, yield_request, PARENT_YIELD_REQUEST) \
-	RPC(parent, yield_response, PARENT_YIELD_RESPONSE) \
-	RPC(parent, heartbeat_sigh, PARENT_HEARTBEAT_SIGH) \
-	RPC(parent, heartbeat_response, PARENT_HEARTBEAT_RESPONSE)
+/* the operations under an interface name of the server's choice (as
+ * ROOT_OPERATIONS in nest/session/root.h), for a program that serves the
+ * parent interface beside another server of it: the init fuzz target
+ * plays core below init */
+#define PARENT_OPERATIONS(RPC, iface) \
+	RPC(iface, session, PARENT_SESSION) RPC(iface, upgrade, PARENT_UPGRADE) \
+	RPC(iface, close, PARENT_CLOSE) RPC(iface, announce, PARENT_ANNOUNCE) \
+	RPC(iface, exit, PARENT_EXIT) RPC(iface, resource_request, PARENT_RESOURCE_REQUEST) \
+	RPC(iface, resource_avail_sigh, PARENT_RESOURCE_AVAIL_SIGH) \
+	RPC(iface, yield_sigh, PARENT_YIELD_SIGH) RPC(iface, yield_request, PARENT_YIELD_REQUEST) \
+	RPC(iface, yield_response, PARENT_YIELD_RESPONSE) \
+	RPC(iface, heartbeat_sigh, PARENT_HEARTBEAT_SIGH) \
+	RPC(iface, heartbeat_response, PARENT_HEARTBEAT_RESPONSE)
+
+#define PARENT_INTERFACE(RPC) PARENT_OPERATIONS(RPC, parent)
 
 NEST_RPC_INTERFACE(parent, PARENT_INTERFACE)
 
