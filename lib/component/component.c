@@ -42,17 +42,6 @@ void nest_log(struct nest_env *env, const char *fmt, ...)
 	va_end(args);
 }
 
-enum nest_error nest_env_session(struct nest_env *env, const char *service,
-                                 const char *args, struct nest_cap *session)
-{
-	return parent_session(&env->parent, service, args, session);
-}
-
-enum nest_error nest_env_close(struct nest_env *env, struct nest_cap session)
-{
-	return parent_close(&env->parent, session);
-}
-
 enum nest_error nest_env_announce(struct nest_env *env, const char *service,
                                   struct nest_cap root)
 {
@@ -82,33 +71,6 @@ void nest_env_ready(struct nest_env *env)
 	}
 	env->announce_count = 0;
 	env->serving = 1;
-}
-
-enum nest_error nest_env_alloc_ram(struct nest_env *env, size_t size, struct nest_cap *ds)
-{
-	return pd_alloc_ram(&env->pd, size, ds);
-}
-
-/* the size and rights are core's word, not that of whoever handed the
- * dataspace over: a claimed size beyond the real one would fault */
-enum nest_error nest_env_attach(struct nest_env *env, struct nest_cap ds, size_t size,
-                                bool writable, void **addr)
-{
-	uint64_t real_size = 0;
-	uint32_t kind = 0, may_write = 0;
-	enum nest_error err;
-
-	if (!nest_cap_valid(ds))
-		return NEST_ERR_INVALID_CAP;
-	if ((err = pd_dataspace_info(&env->pd, ds, &real_size, &kind, &may_write)))
-		return err;
-	if (!size)
-		size = (size_t)real_size;
-	if (!size || size > real_size)
-		return NEST_ERR_INVALID_ARGS;
-	if (writable && !may_write)
-		return NEST_ERR_DENIED;
-	return plat_map(nest_cap_handle(ds), size, 0, writable, false, addr);
 }
 
 _Noreturn void nest_env_exit(struct nest_env *env, int code)

@@ -2,8 +2,9 @@
  * \brief  The environment calls of the component runtime, for init inside a fuzzer
  *
  * lib/component/component.c defines them together with a component's
- * start-up (its main), which a fuzz target cannot link. These do what those
- * do, on the environment's sessions, with one difference: nest_env_exit()
+ * start-up (its main), which a fuzz target cannot link; those on sessions,
+ * RAM and mappings it takes from lib/component/env.c. These do what the
+ * runtime's do, with one difference: nest_env_exit()
  * tells the parent and then returns to the fuzz target (fake_env_exit), which
  * ends the input there, since init is gone; and the target may read what
  * init logs (fake_env_logged).
@@ -47,48 +48,11 @@ void nest_log(struct nest_env *env, const char *fmt, ...)
 	va_end(args);
 }
 
-enum nest_error nest_env_session(struct nest_env *env, const char *service,
-                                 const char *args, struct nest_cap *session)
-{
-	return parent_session(&env->parent, service, args, session);
-}
-
-enum nest_error nest_env_close(struct nest_env *env, struct nest_cap session)
-{
-	return parent_close(&env->parent, session);
-}
-
 /* init announces while it serves: at once */
 enum nest_error nest_env_announce(struct nest_env *env, const char *service,
                                   struct nest_cap root)
 {
 	return parent_announce(&env->parent, service, root, 0);
-}
-
-enum nest_error nest_env_alloc_ram(struct nest_env *env, size_t size, struct nest_cap *ds)
-{
-	return pd_alloc_ram(&env->pd, size, ds);
-}
-
-/* the size and rights are core's word */
-enum nest_error nest_env_attach(struct nest_env *env, struct nest_cap ds, size_t size,
-                                bool writable, void **addr)
-{
-	uint64_t real_size = 0;
-	uint32_t kind = 0, may_write = 0;
-	enum nest_error err;
-
-	if (!nest_cap_valid(ds))
-		return NEST_ERR_INVALID_CAP;
-	if ((err = pd_dataspace_info(&env->pd, ds, &real_size, &kind, &may_write)))
-		return err;
-	if (!size)
-		size = (size_t)real_size;
-	if (!size || size > real_size)
-		return NEST_ERR_INVALID_ARGS;
-	if (writable && !may_write)
-		return NEST_ERR_DENIED;
-	return plat_map(nest_cap_handle(ds), size, 0, writable, false, addr);
 }
 
 _Noreturn void nest_env_exit(struct nest_env *env, int code)
