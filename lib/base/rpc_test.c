@@ -457,6 +457,48 @@ UNIT_TEST(signals_coalesce_and_are_not_lost)
 	nest_ep_fini(&ep);
 }
 
+struct wake_test { struct nest_entrypoint *ep; int woken; };
+
+static void wake_stops(void *state, uint64_t count)
+{
+	struct wake_test *t = state;
+	(void)count;
+	t->woken = 1;
+	nest_ep_stop(t->ep);
+}
+
+static void safety_stops(void *state, uint64_t count)
+{
+	(void)count;
+	nest_ep_stop(((struct wake_test *)state)->ep);
+}
+
+/* the one local wake-up runs with no event at all; a signal from another
+ * process, two seconds later, only keeps a broken one from waiting forever */
+UNIT_TEST(wake_up_runs_without_any_event)
+{
+	static struct nest_entrypoint ep;
+	struct nest_signal_handler wake, safety;
+	struct wake_test t = { &ep, 0 };
+	pid_t pid;
+
+	CHECK_EQ_INT(nest_ep_init(&ep), NEST_OK);
+	CHECK_EQ_INT(nest_signal_handler_init(&ep, &wake, wake_stops, &t), NEST_OK);
+	CHECK_EQ_INT(nest_signal_handler_init(&ep, &safety, safety_stops, &t), NEST_OK);
+	pid = fork();
+	if (pid == 0) {
+		plat_sleep_us(2000 * 1000);
+		nest_signal_submit(nest_signal_cap(&safety), 1);
+		_exit(0);
+	}
+	nest_ep_wake_after(&ep, &wake, 20 * 1000);
+	nest_ep_run(&ep);
+	CHECK(t.woken);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	nest_ep_fini(&ep);
+}
+
 /* what a holder of the signal capability can read from it, without waiting */
 static int drain_attempt(int fd)
 {
