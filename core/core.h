@@ -49,7 +49,7 @@ struct pd_server {
 	int                exit_code, signal;
 	struct process_fault fault;          /* what the kernel delivered, if fatal */
 	struct nest_cap    exit_sigh;
-	unsigned           cpu_first, cpu_count;   /* affinity; count 0: any CPU */
+	unsigned           cpu_first, cpu_count;   /* affinity: positions in core's space */
 	struct pd_server  *next;
 };
 

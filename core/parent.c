@@ -22,18 +22,19 @@ static const char *const service_names[SERVICE_COUNT] = {
 	[SERVICE_RM] = "RM", [SERVICE_REPORT] = "Report",
 };
 
-/* the CPUs of a PD's affinity within core's space, the CPUs online: a
- * position beyond it wraps, a width beyond it is the whole space (width 0:
- * any CPU) */
-static enum nest_error pd_affinity(const char *args, unsigned *first, unsigned *count)
+/* the CPUs of a PD's affinity within core's space: a position beyond it
+ * wraps, a width beyond it is the whole space; without a width, the PD's
+ * first CPU (Genode places a thread there unless told otherwise) */
+static enum nest_error pd_affinity(const struct sandbox *sb, const char *args,
+                                   unsigned *first, unsigned *count)
 {
-	uint64_t x, width, space = sandbox_cpu_count();
+	uint64_t x, width, space = sandbox_cpu_count(sb);
 
 	if (nest_args_u64_or(args, "affinity_x", 0, &x) ||
 	    nest_args_u64_or(args, "affinity_width", 0, &width))
 		return NEST_ERR_INVALID_ARGS;
 	*first = (unsigned)(x % space);
-	*count = (unsigned)(width < space ? width : space);
+	*count = (unsigned)(width == 0 ? 1 : width < space ? width : space);
 	return NEST_OK;
 }
 
@@ -43,7 +44,7 @@ static enum nest_error create(struct core *core, struct core_session *s, const c
 	case SERVICE_PD: {
 		unsigned first, count;
 		struct pd_server *pd;
-		if (pd_affinity(args, &first, &count))
+		if (pd_affinity(&core->sandbox, args, &first, &count))
 			return NEST_ERR_INVALID_ARGS;
 		if (!(pd = pd_create(core, s->label, s->payer, first, count)))
 			return NEST_ERR_OUT_OF_CAPS;

@@ -21,6 +21,9 @@
  */
 enum { SANDBOX_SLOTS = 16384, COMPONENT_UID_BASE = 0x70000000 };
 
+/* the CPUs core may use, in order: the affinity space components are placed in */
+enum { SANDBOX_CPUS_MAX = 256 };
+
 struct sandbox {
 	bool    unconfined;            /* core --no-sandbox, for tests: no sandbox at all */
 	bool    namespaces;            /* a shared set of empty namespaces exists */
@@ -29,6 +32,8 @@ struct sandbox {
 	int     ns_core_net;           /* core's own, to return to (supervisor.c) */
 	char    why_not[128];          /* why namespaces are unavailable */
 	uint8_t slots_used[SANDBOX_SLOTS / 8];
+	uint16_t cpus[SANDBOX_CPUS_MAX];  /* host CPU of each position of the space */
+	unsigned cpu_count;               /* at least one */
 };
 
 /* what the kernel holds a component to; core derives it from its quota */
@@ -68,11 +73,11 @@ void            sandbox_fini(struct sandbox *sb);
  * namespaces, user, limits or filter, as core itself runs */
 void            sandbox_init_unconfined(struct sandbox *sb);
 
-/* the CPUs a component may be placed on: those online, at least one */
-unsigned        sandbox_cpu_count(void);
+/* the width of the affinity space: the CPUs core was allowed when it started */
+unsigned        sandbox_cpu_count(const struct sandbox *sb);
 
-/* start binary (a ROM memfd) sandboxed, with its parent and PD capabilities */
-/* cpu_count 0: any CPU; else CPUs cpu_first.. (modulo the CPUs online) */
+/* start binary (a ROM memfd) sandboxed, with its parent and PD capabilities,
+ * on positions cpu_first..cpu_first+cpu_count-1 of the space (modulo its width) */
 enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
                               int parent_cap, int pd_cap, unsigned cpu_first,
                               unsigned cpu_count, const struct sandbox_limits *limits,

@@ -38,6 +38,9 @@ struct nest_env {
 	/* the parent's answer to a resource request: a context and a wait set
 	 * of its own, so that waiting for it dispatches nothing else */
 	int                    resource_avail, resource_avail_sender, resource_waitset;
+	/* caps charged at core and not yet taken by an object (component.c) */
+	unsigned               caps_spare;
+	struct nest_lock       caps_lock;
 };
 
 /* defined by every component */

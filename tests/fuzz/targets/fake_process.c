@@ -40,8 +40,9 @@ static struct fake_process *find(int pid)
 	return NULL;
 }
 
-unsigned sandbox_cpu_count(void)
+unsigned sandbox_cpu_count(const struct sandbox *sb)
 {
+	(void)sb;
 	return FAKE_CPU_COUNT;
 }
 
@@ -75,7 +76,7 @@ enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
 
 	CHECKF(fcntl(binary, F_GET_SEALS) & F_SEAL_WRITE, "spawn of a binary that is no ROM");
 	CHECKF(fd_is_open(parent_cap) && fd_is_open(pd_cap), "spawn without its capabilities");
-	CHECKF(cpu_first < FAKE_CPU_COUNT && cpu_count <= FAKE_CPU_COUNT,
+	CHECKF(cpu_first < FAKE_CPU_COUNT && cpu_count >= 1 && cpu_count <= FAKE_CPU_COUNT,
 	       "affinity %u+%u beyond the CPUs", cpu_first, cpu_count);
 	CHECKF(limits->descriptors > STARTUP_PD && limits->descriptors <= STARTUP_BINARY &&
 	       limits->threads > 0 && limits->data_bytes >= FAKE_BINARY_DATA,
