@@ -46,6 +46,8 @@ struct pd_server {
 	struct process     process;
 	struct nest_io_handler end_watch;   /* the process has ended */
 	struct nest_io_handler notify_watch; /* it waits for core to make objects */
+	struct nest_io_handler supply_watch; /* its runtime asks for a batch of them */
+	bool                   supply_watched;
 	int                exit_code, signal;
 	struct process_fault fault;          /* what the kernel delivered, if fatal */
 	struct nest_cap    exit_sigh;

@@ -297,11 +297,24 @@ static void serve_notification(void *state)
 	sandbox_serve_notification(&pd->core->sandbox, &pd->process);
 }
 
+static void serve_supply(void *state)
+{
+	struct pd_server *pd = state;
+	if (sandbox_serve_supply(&pd->core->sandbox, &pd->process) == NEST_ERR_INVALID_CAP &&
+	    pd->supply_watched) {
+		nest_io_handler_fini(&pd->core->ep, &pd->supply_watch);
+		pd->supply_watched = false;
+	}
+}
+
 static void unwatch(struct pd_server *pd)
 {
 	nest_io_handler_fini(&pd->core->ep, &pd->end_watch);
 	if (pd->process.listener >= 0)
 		nest_io_handler_fini(&pd->core->ep, &pd->notify_watch);
+	if (pd->supply_watched)
+		nest_io_handler_fini(&pd->core->ep, &pd->supply_watch);
+	pd->supply_watched = false;
 }
 
 /*
@@ -378,6 +391,10 @@ enum nest_error pd_serve_start(struct pd_server *pd, struct nest_cap binary,
 	if (!err && pd->process.listener >= 0)
 		err = nest_io_handler_init(&pd->core->ep, &pd->notify_watch, pd->process.listener,
 		                           serve_notification, pd);
+	if (!err && pd->process.supply >= 0 &&
+	    !(err = nest_io_handler_init(&pd->core->ep, &pd->supply_watch, pd->process.supply,
+	                                 serve_supply, pd)))
+		pd->supply_watched = true;
 	if (err) {
 		sandbox_kill(&pd->process);
 		return err;
@@ -428,6 +445,7 @@ struct pd_server *pd_create(struct core *core, const char *label, struct pd_serv
 	pd->cpu_count = cpu_count;
 	pd->process.pidfd    = -1;
 	pd->process.listener = -1;
+	pd->process.supply   = -1;
 	snprintf(pd->label, sizeof(pd->label), "%s", label);
 	if (nest_ep_manage(&core->ep, &pd->object, pd, pd)) {
 		free(pd);

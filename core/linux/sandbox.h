@@ -57,6 +57,7 @@ struct process {
 	unsigned slot;                 /* its user; 0: none */
 	bool unconfined;               /* started by core --no-sandbox: no limits */
 	int  listener;                 /* its socketpair and pipe2 calls, for core; -1: none */
+	int  supply;                   /* its runtime's requests for objects; -1: none */
 	struct process_fault fault;
 };
 
@@ -91,6 +92,15 @@ enum { SANDBOX_SOCKET_BUFFER = 16 << 10, SANDBOX_PIPE_BUFFER = 4096 };
 
 /* a call of the component waits for core: make what it asked for */
 void            sandbox_serve_notification(struct sandbox *sb, struct process *process);
+/* its runtime asks for a batch of them (object_supply.c);
+ * NEST_ERR_INVALID_CAP: it closed its end, stop watching */
+enum nest_error sandbox_serve_supply(const struct sandbox *sb, struct process *process);
+/* how core makes them (supervisor.c): sockets in the components' network
+ * namespace, entered and left around making them; 0 or a negative errno */
+int             sandbox_enter_components_net(const struct sandbox *sb);
+void            sandbox_leave_components_net(const struct sandbox *sb);
+int             sandbox_make_socketpair(int type, int protocol, int pair[2]);
+int             sandbox_make_pipe(int flags, int pair[2]);
 
 /* a new quota: descriptors beyond the new limit stay, no new one is made */
 enum nest_error sandbox_limit_descriptors(struct process *process, unsigned descriptors);

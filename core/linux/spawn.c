@@ -42,7 +42,7 @@ enum {
 	 * touching a huge read-only mapping; dataspaces must fit in it too */
 	ADDRESS_SPACE_LIMIT = 4ul << 30,
 	SPAWN_STACK     = 64 * 1024,
-	LISTENER_CHANNEL = STARTUP_PD + 1,   /* until exec: to core, with the filter's listener */
+	LISTENER_CHANNEL = STARTUP_OBJECTS + 1,   /* until exec: to core, with the filter's listener */
 };
 
 static void write_file(const char *path, const char *text)
@@ -198,6 +198,7 @@ struct spawn_args {
 	const struct sandbox_limits *limits;
 	unsigned        uid;            /* as seen inside the namespaces */
 	int             to_core[2];     /* the filter's listener goes to core over [1] */
+	int             supply[2];      /* object supply: core's end, the component's */
 	cpu_set_t       cpus;
 	int             pin;
 	int             error;          /* errno of the failing step, seen by core */
@@ -216,7 +217,7 @@ static int spawn_child(void *arg)
 {
 	struct spawn_args *a = arg;
 	static const int targets[3] = { STARTUP_PARENT, STARTUP_PD, STARTUP_BINARY };
-	int high[3], channel;
+	int high[3], channel, supply;
 	sigset_t none_blocked;
 	char *argv[2] = { (char *)a->name, NULL };
 	char *envp[1] = { NULL };
@@ -248,12 +249,13 @@ static int spawn_child(void *arg)
 	for (int i = 0; i < 3; i++)
 		if ((high[i] = fcntl(a->handles[i], F_DUPFD, STARTUP_BINARY + 1)) < 0)
 			return fail(a, 10);
-	if ((channel = fcntl(a->to_core[1], F_DUPFD, STARTUP_BINARY + 1)) < 0)
+	if ((channel = fcntl(a->to_core[1], F_DUPFD, STARTUP_BINARY + 1)) < 0 ||
+	    (supply = fcntl(a->supply[1], F_DUPFD, STARTUP_BINARY + 1)) < 0)
 		return fail(a, 10);
 	for (int i = 0; i < 3; i++)
 		if (dup3(high[i], targets[i], i == 2 ? O_CLOEXEC : 0) < 0)
 			return fail(a, 11);
-	if (dup3(channel, LISTENER_CHANNEL, O_CLOEXEC) < 0)
+	if (dup3(channel, LISTENER_CHANNEL, O_CLOEXEC) < 0 || dup3(supply, STARTUP_OBJECTS, 0) < 0)
 		return fail(a, 11);
 	if ((high[0] = open("/", O_PATH | O_CLOEXEC)) < 0 ||
 	    dup2(high[0], 0) < 0 || dup2(high[0], 1) < 0 ||
@@ -320,6 +322,18 @@ static unsigned slot_alloc(struct sandbox *sb)
 	return 0;
 }
 
+/* the object supply's channel (object_supply.c): its sockets are of the
+ * components' namespace too */
+static int make_supply(const struct sandbox *sb, int ends[2])
+{
+	int result = sandbox_enter_components_net(sb);
+	if (result)
+		return result;
+	result = sandbox_make_socketpair(SOCK_SEQPACKET, 0, ends);
+	sandbox_leave_components_net(sb);
+	return result;
+}
+
 enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
                               int parent_cap, int pd_cap, unsigned cpu_first,
                               unsigned cpu_count, const struct sandbox_limits *limits,
@@ -349,9 +363,16 @@ enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
 		slot_mark(sb, slot, false);
 		return NEST_ERR_IO;
 	}
+	if (make_supply(sb, a.supply)) {
+		plat_close(a.to_core[0]);
+		plat_close(a.to_core[1]);
+		slot_mark(sb, slot, false);
+		return NEST_ERR_IO;
+	}
 	flags = CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD | (sb->namespaces ? CLONE_NEWPID : 0);
 	pid = clone(spawn_child, stack + sizeof(stack), flags, &a, &pidfd);
 	plat_close(a.to_core[1]);
+	plat_close(a.supply[1]);
 	if (pid > 0 && !a.step && !sb->unconfined && take_listener(a.to_core[0], &listener)) {
 		a.step  = 19;
 		a.error = EPROTO;
@@ -363,12 +384,14 @@ enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
 			waitpid(pid, &status, 0);
 			close(pidfd);
 		}
+		plat_close(a.supply[0]);
 		slot_mark(sb, slot, false);
 		errno = a.error;
 		return NEST_ERR_IO;
 	}
 	*process = (struct process){ .pid = pid, .pidfd = pidfd, .slot = slot,
-	                             .unconfined = sb->unconfined, .listener = listener };
+	                             .unconfined = sb->unconfined, .listener = listener,
+	                             .supply = a.supply[0] };
 	tracer_attach(process);
 	return NEST_OK;
 }
@@ -410,7 +433,10 @@ void sandbox_release(struct sandbox *sb, struct process *process)
 		close(process->pidfd);
 	if (process->listener >= 0)
 		close(process->listener);
+	if (process->supply >= 0)
+		close(process->supply);
 	process->listener = -1;
+	process->supply   = -1;
 	if (process->slot)
 		slot_mark(sb, process->slot, false);
 	process->pidfd = -1;

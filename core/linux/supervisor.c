@@ -42,12 +42,12 @@ static int install(int listener, uint64_t id, int fd, bool cloexec)
 	return remote < 0 ? -errno : remote;
 }
 
-/* install both ends of a pair core made (unless making it failed with
- * error), tell the component their numbers, close core's ends */
+/* install both ends of a pair core made, tell the component their
+ * numbers, close core's ends */
 static int hand_over(const struct seccomp_notif *req, int listener, int pair[2], bool cloexec,
-                     uint64_t where, int error)
+                     uint64_t where)
 {
-	int remote[2];
+	int remote[2], error = 0;
 	struct iovec local = { remote, sizeof(remote) };
 	struct iovec target = { (void *)(uintptr_t)where, sizeof(remote) };
 
@@ -61,34 +61,65 @@ static int hand_over(const struct seccomp_notif *req, int listener, int pair[2],
 	return error;
 }
 
-/* in the components' network namespace; core cannot go on in theirs */
-static int socketpair_in(const struct sandbox *sb, int domain, int type, int protocol, int pair[2])
+/* the components' network namespace, which core enters only to make sockets */
+int sandbox_enter_components_net(const struct sandbox *sb)
 {
-	int result, error;
+	return sb->ns_net >= 0 && setns(sb->ns_net, CLONE_NEWNET) ? -errno : 0;
+}
 
-	if (setns(sb->ns_net, CLONE_NEWNET))
-		return -errno;
-	result = socketpair(domain, type, protocol, pair);
-	error  = errno;
-	if (setns(sb->ns_core_net, CLONE_NEWNET))
+void sandbox_leave_components_net(const struct sandbox *sb)
+{
+	/* core cannot go on in the components' namespace */
+	if (sb->ns_net >= 0 && setns(sb->ns_core_net, CLONE_NEWNET))
 		abort();
-	return result ? -error : 0;
+}
+
+/* in the namespace the caller entered; 0 or a negative errno */
+int sandbox_make_socketpair(int type, int protocol, int pair[2])
+{
+	int size = SOCKET_SEND_BUFFER;
+
+	if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, protocol, pair))
+		return -errno;
+	if (setsockopt(pair[0], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size)) ||
+	    setsockopt(pair[1], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size))) {
+		int error = errno;
+		close(pair[0]);
+		close(pair[1]);
+		return -error;
+	}
+	return 0;
+}
+
+int sandbox_make_pipe(int flags, int pair[2])
+{
+	if (pipe2(pair, flags | O_CLOEXEC))
+		return -errno;
+	if (fcntl(pair[1], F_SETPIPE_SZ, PIPE_BUFFER) < 0) {
+		int error = errno;
+		close(pair[0]);
+		close(pair[1]);
+		return -error;
+	}
+	return 0;
 }
 
 static int make_socketpair(const struct sandbox *sb, const struct seccomp_notif *req,
                            int listener)
 {
 	int domain = (int)req->data.args[0], type = (int)req->data.args[1];
-	int size = SOCKET_SEND_BUFFER, pair[2], result;
+	int pair[2], result;
 
 	/* the filter passes AF_UNIX only; the kernel checks the rest */
 	if (domain != AF_UNIX)
 		return -EPERM;
-	if ((result = socketpair_in(sb, domain, type | SOCK_CLOEXEC, (int)req->data.args[2], pair)))
+	if ((result = sandbox_enter_components_net(sb)))
 		return result;
-	result = setsockopt(pair[0], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size)) ||
-	         setsockopt(pair[1], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size)) ? -errno : 0;
-	return hand_over(req, listener, pair, type & SOCK_CLOEXEC, req->data.args[3], result);
+	result = sandbox_make_socketpair(type, (int)req->data.args[2], pair);
+	sandbox_leave_components_net(sb);
+	if (result)
+		return result;
+	return hand_over(req, listener, pair, type & SOCK_CLOEXEC, req->data.args[3]);
 }
 
 static int make_pipe(const struct seccomp_notif *req, int listener)
@@ -97,10 +128,9 @@ static int make_pipe(const struct seccomp_notif *req, int listener)
 
 	if (flags & ~(O_CLOEXEC | O_NONBLOCK))
 		return -EINVAL;
-	if (pipe2(pair, flags | O_CLOEXEC))
-		return -errno;
-	result = fcntl(pair[1], F_SETPIPE_SZ, PIPE_BUFFER) < 0 ? -errno : 0;
-	return hand_over(req, listener, pair, flags & O_CLOEXEC, req->data.args[0], result);
+	if ((result = sandbox_make_pipe(flags, pair)))
+		return result;
+	return hand_over(req, listener, pair, flags & O_CLOEXEC, req->data.args[0]);
 }
 
 void sandbox_serve_notification(struct sandbox *sb, struct process *process)

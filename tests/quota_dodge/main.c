@@ -6,7 +6,9 @@
  * buffers of the host's default size) up to the process's fixed limit,
  * pipes of 64 KiB, 8 MiB of private memory, and
  * sessions opened with no caps donated, for which init held descriptors at
- * its own expense. The bound each attack must meet is computed from the
+ * its own expense. The runtime's own channels come from core's object
+ * supply, which must bound them alike and never hold more than one
+ * answer for a component that asks without reading. The bound each attack must meet is computed from the
  * quota the component reads from its PD, never from the limits the kernel
  * reports, so a system that stopped enforcing them fails here. Like every
  * probe, it calls Linux directly.
@@ -23,7 +25,10 @@
 #include <unistd.h>
 #include <linux/futex.h>
 #include <nest/env.h>
+#include <nest/platform.h>
 #include <nest/session/pd.h>
+#include "lib/base/linux/object_supply.h"
+#include "lib/base/linux/startup_handles.h"
 
 enum {
 	THREAD_TRIES     = 1000,
@@ -40,6 +45,8 @@ enum {
 	SOCKET_BUFFER    = 16 << 10,   /* what a socket may hold (docs/mechanisms.md) */
 	PIPE_BUFFER      = 4096,       /* and a pipe */
 	PIPES            = 8,
+	SUPPLY_REQUESTS  = 1000,
+	SUPPLY_WAIT_US   = 300 * 1000, /* ample for core to take every request */
 };
 
 struct dodge {
@@ -105,6 +112,78 @@ static void descriptors(struct dodge *d)
 	verdict(d, "descriptors", held <= bound, "held", held, bound, error);
 	verdict(d, "socket buffers", queued <= held / 2 * SOCKET_BUFFER, "bytes queued", queued,
 	        held / 2 * SOCKET_BUFFER, 0);
+}
+
+/* the same through the runtime, whose pairs come from core's supply */
+static void runtime_channels(struct dodge *d)
+{
+	static char message[MESSAGE];
+	static int ends[DESCRIPTOR_TRIES][2];
+	unsigned long long bound = DESCRIPTORS_BASE + DESCRIPTORS_PER_CAP * d->cap_quota;
+	unsigned long long held = 0, queued = 0;
+	enum nest_error err = NEST_OK;
+	unsigned made = 0;
+
+	while (made < DESCRIPTOR_TRIES && !(err = plat_channel_pair(&ends[made][0], &ends[made][1]))) {
+		held += 2;
+		for (ssize_t sent; (sent = send(ends[made][0], message, sizeof(message), MSG_DONTWAIT)) > 0; )
+			queued += (unsigned long long)sent;
+		made++;
+	}
+	verdict(d, "runtime channels", held <= bound && err == NEST_ERR_OUT_OF_CAPS, "held", held,
+	        bound, err == NEST_ERR_OUT_OF_CAPS ? EMFILE : 0);
+	verdict(d, "runtime channel buffers", queued <= held / 2 * SOCKET_BUFFER, "bytes queued",
+	        queued, held / 2 * SOCKET_BUFFER, 0);
+	for (unsigned i = 0; i < made; i++) {
+		close(ends[i][0]);
+		close(ends[i][1]);
+	}
+}
+
+/* the answers of core's supply that arrived, their descriptors closed */
+static unsigned supply_answers(unsigned *objects)
+{
+	struct object_answer answer;
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * 2 * OBJECT_BATCH_MAX)];
+		struct cmsghdr align;
+	} control;
+	unsigned answers = 0;
+
+	for (;;) {
+		struct iovec iov = { &answer, sizeof(answer) };
+		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+		                      .msg_controllen = sizeof(control.buf) };
+		if (recvmsg(STARTUP_OBJECTS, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) <= 0)
+			return answers;
+		answers++;
+		*objects += answer.count;
+		for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+			for (size_t i = 0; c->cmsg_type == SCM_RIGHTS &&
+			                   i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++)
+				close(((int *)CMSG_DATA(c))[i]);
+	}
+}
+
+/* ask core's supply for far more than a batch, again and again, never reading */
+static void supply_flood(struct dodge *d)
+{
+	struct object_request request = { OBJECT_CHANNEL_PAIR, 1000 };
+	unsigned sent = 0, objects = 0, answers, later = 0;
+	uint64_t until = plat_time_us() + SUPPLY_WAIT_US;
+
+	while (sent < SUPPLY_REQUESTS && plat_time_us() < until) {
+		if (send(STARTUP_OBJECTS, &request, sizeof(request), MSG_DONTWAIT) == sizeof(request))
+			sent++;
+		else
+			plat_sleep_us(100);           /* core takes them as it goes */
+	}
+	plat_sleep_us(SUPPLY_WAIT_US);
+	answers = supply_answers(&objects);
+	verdict(d, "object requests", answers <= 1 && objects <= OBJECT_BATCH_MAX,
+	        "answers in flight", answers, 1, 0);
+	plat_sleep_us(SUPPLY_WAIT_US);           /* what came after: the runtime's next */
+	supply_answers(&later);                  /* refill must find core's answer first */
 }
 
 /* pipes filled until a write would wait */
@@ -186,6 +265,8 @@ void component_construct(struct nest_env *env)
 	private_memory(&d);
 	raw_threads(&d);
 	pipe_buffers(&d);
+	supply_flood(&d);
+	runtime_channels(&d);
 	descriptors(&d);
 	nest_log(env, "quota_dodge: done");
 	nest_env_exit(env, d.failed ? 1 : 0);

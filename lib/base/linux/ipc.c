@@ -14,12 +14,21 @@
 #include <sys/time.h>
 #include <unistd.h>
 #include <nest/platform.h>
+#include "lib/base/linux/object_supply.h"
 
 enum { MAX_HANDLES = 8 };
 
 enum nest_error plat_channel_pair(int *a, int *b)
 {
 	int sv[2];
+	enum nest_error err = object_take(OBJECT_CHANNEL_PAIR, sv);
+
+	if (err == NEST_OK) {
+		*a = sv[0];
+		*b = sv[1];
+	}
+	if (err != NEST_ERR_UNAVAILABLE)
+		return err;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return errno == EMFILE || errno == ENFILE ? NEST_ERR_OUT_OF_CAPS : NEST_ERR_IO;
 	*a = sv[0];

@@ -12,6 +12,7 @@
 enum {
 	STARTUP_PARENT = 3,     /* capability of the parent interface */
 	STARTUP_PD     = 4,     /* the component's own PD session */
+	STARTUP_OBJECTS = 5,    /* to core, which makes its socket pairs and pipes */
 	STARTUP_BINARY = 1023,  /* ROM dataspace of the binary, close-on-exec */
 };
 

@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <nest/platform.h>
+#include "lib/base/linux/object_supply.h"
 
 enum { SIGNAL_BATCH = 32 };
 
@@ -99,6 +100,14 @@ enum nest_error plat_waitset_wait_us(int waitset, void **tags, unsigned max,
 enum nest_error plat_signal_create(int *receiver, int *sender)
 {
 	int ends[2];
+	enum nest_error err = object_take(OBJECT_SIGNAL_PIPE, ends);
+
+	if (err == NEST_OK) {
+		*receiver = ends[0];
+		*sender   = ends[1];
+	}
+	if (err != NEST_ERR_UNAVAILABLE)
+		return err;
 	if (pipe2(ends, O_CLOEXEC | O_NONBLOCK) < 0)
 		return errno == EMFILE || errno == ENFILE ? NEST_ERR_OUT_OF_CAPS : NEST_ERR_IO;
 	*receiver = ends[0];

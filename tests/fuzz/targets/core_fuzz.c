@@ -1016,7 +1016,7 @@ static void boot(struct fuzz_input *in)
 	core->module_count = MODULE_COUNT;
 	core->report_dir   = flags & 1 ? fuzz.report_dir : -1;
 	CHECK(nest_ep_init(&core->ep) == NEST_OK && core_parent_init(core) == NEST_OK);
-	CHECK((core->init_pd = pd_create(core, "init", NULL, 0, 0)));
+	CHECK((core->init_pd = pd_create(core, "init", NULL, 0, 1)));
 	fuzz.ram  = core->init_pd->account.ram_quota = take_amount(in);
 	fuzz.caps = core->init_pd->account.cap_quota = take_amount(in);
 	fuzz.caller = (struct caller){ .eps = { &core->ep }, .ep_count = 1 };

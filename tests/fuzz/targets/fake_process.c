@@ -88,7 +88,7 @@ enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
 		return NEST_ERR_IO;
 	*p = (struct fake_process){ .pid = next_pid++, .write_end = ends[1],
 	                            .descriptors = limits->descriptors };
-	*process = (struct process){ .pid = p->pid, .pidfd = ends[0], .listener = -1 };
+	*process = (struct process){ .pid = p->pid, .pidfd = ends[0], .listener = -1, .supply = -1 };
 	/* the process inherits the capabilities: copies of its own */
 	parent_copy = fcntl(parent_cap, F_DUPFD_CLOEXEC, 0);
 	pd_copy     = fcntl(pd_cap, F_DUPFD_CLOEXEC, 0);
@@ -154,6 +154,14 @@ void sandbox_serve_notification(struct sandbox *sb, struct process *process)
 {
 	(void)sb; (void)process;
 	CHECKF(0, "a notification of a process without a listener");
+}
+
+/* nor a supply channel (-1) */
+enum nest_error sandbox_serve_supply(const struct sandbox *sb, struct process *process)
+{
+	(void)sb; (void)process;
+	CHECKF(0, "a supply request of a process without a supply channel");
+	return NEST_ERR_INVALID_CAP;
 }
 
 void sandbox_release(struct sandbox *sb, struct process *process)
