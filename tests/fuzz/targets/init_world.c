@@ -345,7 +345,7 @@ static enum nest_error create(struct world_session *s, const char *label, const 
 {
 	switch (s->service) {
 	case W_PD: {
-		struct pd_server *pd = pd_create(&world.core, label, world.init_pd, 0, 0);
+		struct pd_server *pd = pd_create(&world.core, label, world.init_pd, 0, 1);
 		if (!pd)
 			return NEST_ERR_OUT_OF_CAPS;
 		s->server = pd;
@@ -814,8 +814,8 @@ void world_boot(uint64_t ram, uint64_t caps, struct nest_cap *parent, struct nes
 	world.core.module_count = 1;
 	world.core.report_dir   = -1;
 	CHECK(nest_ep_init(&world.core.ep) == NEST_OK);
-	CHECK((world.init_pd = pd_create(&world.core, "init", NULL, 0, 0)));
-	CHECK((world.client_pd = pd_create(&world.core, "parent's client", NULL, 0, 0)));
+	CHECK((world.init_pd = pd_create(&world.core, "init", NULL, 0, 1)));
+	CHECK((world.client_pd = pd_create(&world.core, "parent's client", NULL, 0, 1)));
 	/* as at a real core, all quota together fits 64 bits: no account can wrap */
 	world.init_pd->account.ram_quota   = ram;
 	world.init_pd->account.cap_quota   = caps;
