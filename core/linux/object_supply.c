@@ -11,11 +11,11 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <linux/sockios.h>
+#include <nest/platform.h>
 #include "core/linux/sandbox.h"
 #include "lib/base/linux/object_supply.h"
 
@@ -44,12 +44,6 @@ enum nest_error sandbox_serve_supply(const struct sandbox *sb, struct process *p
 	struct object_request request;
 	struct object_answer answer = { 0, 0 };
 	int ends[OBJECT_BATCH_MAX][2];
-	union {
-		char buf[CMSG_SPACE(sizeof(ends))];
-		struct cmsghdr align;
-	} control;
-	struct iovec iov = { &answer, sizeof(answer) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 	int unread = 0;
 	ssize_t got = recv(process->supply, &request, sizeof(request), MSG_DONTWAIT);
 
@@ -63,19 +57,8 @@ enum nest_error sandbox_serve_supply(const struct sandbox *sb, struct process *p
 	answer.error = make_objects(sb, request.kind,
 	                            request.count < OBJECT_BATCH_MAX ? request.count : OBJECT_BATCH_MAX,
 	                            ends, &answer.count);
-	if (answer.count) {
-		size_t bytes = sizeof(int) * 2 * answer.count;
-		struct cmsghdr *c;
-		memset(&control, 0, sizeof(control));
-		msg.msg_control    = control.buf;
-		msg.msg_controllen = CMSG_SPACE(bytes);
-		c = CMSG_FIRSTHDR(&msg);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type  = SCM_RIGHTS;
-		c->cmsg_len   = CMSG_LEN(bytes);
-		memcpy(CMSG_DATA(c), ends, bytes);
-	}
-	sendmsg(process->supply, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);  /* failing, it goes without */
+	/* failing, the component goes without */
+	plat_send_nonblocking(process->supply, &answer, sizeof(answer), &ends[0][0], 2 * answer.count);
 	for (unsigned i = 0; i < answer.count; i++) {
 		close(ends[i][0]);
 		close(ends[i][1]);

@@ -16,7 +16,8 @@
 #include <nest/platform.h>
 #include "lib/base/linux/object_supply.h"
 
-enum { MAX_HANDLES = 8 };
+/* the most one message carries: core's object supply sends 16 pairs */
+enum { MAX_HANDLES = 2 * OBJECT_BATCH_MAX };
 
 enum nest_error plat_channel_pair(int *a, int *b)
 {
