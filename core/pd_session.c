@@ -276,6 +276,14 @@ enum nest_error pd_serve_quota(struct pd_server *pd, uint64_t *ram_quota, uint64
 	return NEST_OK;
 }
 
+enum nest_error pd_serve_descriptors(struct pd_server *pd, uint32_t *open, uint32_t *limit)
+{
+	bool running = pd->state == NEST_PD_RUNNING;
+	*open  = running ? sandbox_descriptors_open(&pd->process) : 0;
+	*limit = running ? pd->descriptor_limit : 0;
+	return NEST_OK;
+}
+
 static void log_fault(struct pd_server *pd)
 {
 	const struct process_fault *f = &pd->fault;

@@ -102,6 +102,8 @@ void            sandbox_leave_components_net(const struct sandbox *sb);
 int             sandbox_make_socketpair(int type, int protocol, int pair[2]);
 int             sandbox_make_pipe(int flags, int pair[2]);
 
+/* how many descriptors the process holds now (0 if that cannot be read) */
+unsigned        sandbox_descriptors_open(const struct process *process);
 /* a new quota: descriptors beyond the new limit stay, no new one is made */
 enum nest_error sandbox_limit_descriptors(struct process *process, unsigned descriptors);
 void            sandbox_kill(struct process *process);

@@ -18,6 +18,7 @@
  * counts, threads above all, are per component.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -406,6 +407,22 @@ enum nest_error sandbox_limit_descriptors(struct process *process, unsigned desc
 	if (process->unconfined)
 		return NEST_OK;
 	return prlimit(process->pid, RLIMIT_NOFILE, &files, NULL) ? NEST_ERR_IO : NEST_OK;
+}
+
+unsigned sandbox_descriptors_open(const struct process *process)
+{
+	char path[32];
+	unsigned count = 0;
+	struct dirent *entry;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", process->pid);
+	if (process->pid <= 0 || !(dir = opendir(path)))
+		return 0;
+	while ((entry = readdir(dir)))
+		count += entry->d_name[0] != '.';
+	closedir(dir);
+	return count;
 }
 
 void sandbox_kill(struct process *process)

@@ -2,7 +2,8 @@
  * \brief  Init's state report, as Genode's init writes it
  *
  * With a <report> node, init publishes <state version> with one <child>
- * each (and, as the attributes of <report> ask, ids, RAM and caps, the
+ * each (and, as the attributes of <report> ask, ids, RAM and caps with the
+ * descriptors the caps pay for, the
  * sessions each child requested and provided, init's own quota) through a
  * Report session labelled "state" at its parent. Changes are collected for
  * delay_ms (a Timer session at the parent) and published together; a
@@ -202,8 +203,12 @@ static void out_child(struct sandbox *sb, struct xml_out *x, struct child *c)
 		out(x, "/>");
 	}
 	if (d->child_caps && alive) {
+		uint32_t open, limit;
 		out(x, "<caps assigned=\"%llu\"", (unsigned long long)c->assigned_caps);
 		out_pd_info(x, &c->pd, 0);
+		/* what the caps pay for in the kernel: its descriptors, as core counts them */
+		if (pd_descriptors(&c->pd, &open, &limit) == NEST_OK && limit)
+			out(x, " descriptors=\"%u\" descriptor_limit=\"%u\"", open, limit);
 		if (c->requested_caps)
 			out(x, " requested=\"%llu\"", (unsigned long long)c->requested_caps);
 		out(x, "/>");

@@ -122,6 +122,19 @@ static void cell_of(const struct nest_xml_node *node, const char *type, const ch
 		snprintf(cell, CELL, "%llu", (unsigned long long)value);
 }
 
+/* "open/limit": the descriptors a child's caps pay for, as core counted them */
+static void descriptors_of(const struct nest_xml_node *child, char *cell)
+{
+	struct nest_xml_node caps;
+	uint64_t open, limit;
+
+	if (nest_xml_sub(child, "caps", &caps) && nest_xml_attr_u64(&caps, "descriptors", &open) &&
+	    nest_xml_attr_u64(&caps, "descriptor_limit", &limit))
+		snprintf(cell, CELL, "%llu/%llu", (unsigned long long)open, (unsigned long long)limit);
+	else
+		snprintf(cell, CELL, "-");
+}
+
 static void session_count(const struct nest_xml_node *child, const char *type, char *cell)
 {
 	struct nest_xml_node list;
@@ -151,7 +164,7 @@ static void render_child(const char *dir, const char *report_name,
                          const struct nest_xml_node *child, unsigned depth, FILE *out)
 {
 	char name[128], label[NAME_WIDTH + 160], state[CELL], ram[CELL], ram_used[CELL];
-	char caps[CELL], caps_used[CELL], requested[CELL], provided[CELL], skipped[CELL];
+	char caps[CELL], caps_used[CELL], fds[CELL], requested[CELL], provided[CELL], skipped[CELL];
 	char nested_name[4096], path[4096 + 16], error[256];
 	struct report nested;
 
@@ -167,13 +180,14 @@ static void render_child(const char *dir, const char *report_name,
 	if (caps[0] == '-')
 		cell_of(child, "caps", "quota", false, caps);
 	cell_of(child, "caps", "used", false, caps_used);
+	descriptors_of(child, fds);
 	session_count(child, "requested", requested);
 	session_count(child, "provided", provided);
 	if (!nest_xml_attr_str(child, "skipped_heartbeats", skipped, sizeof(skipped)))
 		snprintf(skipped, sizeof(skipped), "-");
 	printable(skipped);
-	fprintf(out, "%-*s %-12s %6s %6s %6s %6s %5s %5s %4s\n", NAME_WIDTH, label, state, ram,
-	        ram_used, caps, caps_used, requested, provided, skipped);
+	fprintf(out, "%-*s %-12s %6s %6s %6s %6s %9s %5s %5s %4s\n", NAME_WIDTH, label, state, ram,
+	        ram_used, caps, caps_used, fds, requested, provided, skipped);
 
 	if (depth + 1 >= NESTING_MAX)
 		return;
@@ -220,8 +234,8 @@ static void render_header(const struct nest_xml_node *state, FILE *out)
 		fprintf(out, "%s %s %s used of %s, %s free", i ? ";" : ":", i ? "caps" : "RAM", used,
 		        quota, avail);
 	}
-	fprintf(out, "\n%-*s %-12s %6s %6s %6s %6s %5s %5s %4s\n", NAME_WIDTH, "NAME", "STATE",
-	        "RAM", "USED", "CAPS", "USED", "REQ", "PROV", "HB");
+	fprintf(out, "\n%-*s %-12s %6s %6s %6s %6s %9s %5s %5s %4s\n", NAME_WIDTH, "NAME", "STATE",
+	        "RAM", "USED", "CAPS", "USED", "FDS", "REQ", "PROV", "HB");
 }
 
 enum nest_error top_render(const char *dir, FILE *out, char *error, size_t error_size)

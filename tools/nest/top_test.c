@@ -12,7 +12,7 @@
 #include "tools/nest/nest.h"
 
 static const char header[] =
-	"NAME                   STATE           RAM   USED   CAPS   USED   REQ  PROV   HB\n";
+	"NAME                   STATE           RAM   USED   CAPS   USED       FDS   REQ  PROV   HB\n";
 
 struct sample {
 	char  dir[64];
@@ -72,7 +72,8 @@ UNIT_TEST(full_report)
 		"\t<child name=\"dummy\" binary=\"dummy\" version=\"2\" id=\"1\" state=\"incomplete\""
 		" skipped_heartbeats=\"3\">\n"
 		"\t\t<ram assigned=\"2M\" quota=\"2M\" used=\"24K\" avail=\"2000K\" requested=\"1M\"/>\n"
-		"\t\t<caps assigned=\"100\" quota=\"100\" used=\"7\" avail=\"93\"/>\n"
+		"\t\t<caps assigned=\"100\" quota=\"100\" used=\"7\" avail=\"93\" descriptors=\"12\""
+		" descriptor_limit=\"416\"/>\n"
 		"\t\t<requested> <session service=\"LOG\" label=\"dummy\" state=\"CAP_HANDED_OUT\"/>"
 		" <session service=\"ROM\" label=\"dummy -> config\" state=\"CAP_HANDED_OUT\"/>"
 		" </requested>\n"
@@ -91,9 +92,9 @@ UNIT_TEST(full_report)
 	snprintf(want, sizeof(want), "%s%s%s%s%s",
 	         "init (state version 7): RAM 1M used of 16M, 15M free; caps 30 used of 2000, 1970 free\n",
 	         header,
-	         "dummy                  incomplete       2M    24K    100      7     2     1    3\n",
-	         "client                 exited 0       1.5K    512      -      -     -     -    -\n",
-	         "big                    running        1.5G   2.0M      -      -     -     -    -\n");
+	         "dummy                  incomplete       2M    24K    100      7    12/416     2     1    3\n",
+	         "client                 exited 0       1.5K    512      -      -         -     -     -    -\n",
+	         "big                    running        1.5G   2.0M      -      -         -     -     -    -\n");
 	CHECK_EQ_STR(s.text, want);
 	sample_fini(&s);
 }
@@ -107,7 +108,7 @@ UNIT_TEST(minimal_report)
 	sample_render(&s);
 	CHECK_EQ_INT(s.result, NEST_OK);
 	snprintf(want, sizeof(want), "init\n%s%s", header,
-	         "a                      running           -      -      -      -     -     -    -\n");
+	         "a                      running           -      -      -      -         -     -     -    -\n");
 	CHECK_EQ_STR(s.text, want);
 	sample_fini(&s);
 }
@@ -130,12 +131,12 @@ UNIT_TEST(nested_inits_indented)
 	sample_render(&s);
 	CHECK_EQ_INT(s.result, NEST_OK);
 	snprintf(want, sizeof(want), "init (state version 1)\n%s%s%s%s%s%s%s", header,
-	         "sub                    running          8M      -      -      -     -     -    -\n",
-	         "  leaf                 running          1M      -      -      -     -     -    -\n",
-	         "  deeper               running           -      -      -      -     -     -    -\n",
-	         "    bottom             running           -      -      -      -     -     -    -\n",
-	         "outer                  running           -      -      -      -     -     -    -\n",
-	         "  inner                running           -      -      -      -     -     -    -\n");
+	         "sub                    running          8M      -      -      -         -     -     -    -\n",
+	         "  leaf                 running          1M      -      -      -         -     -     -    -\n",
+	         "  deeper               running           -      -      -      -         -     -     -    -\n",
+	         "    bottom             running           -      -      -      -         -     -     -    -\n",
+	         "outer                  running           -      -      -      -         -     -     -    -\n",
+	         "  inner                running           -      -      -      -         -     -     -    -\n");
 	CHECK_EQ_STR(s.text, want);
 	sample_fini(&s);
 }

@@ -36,6 +36,9 @@ enum nest_dataspace_kind { NEST_DATASPACE_RAM = 1, NEST_DATASPACE_ROM = 2 };
 #define PD_START(IN, OUT)          IN(cap, binary) IN(cap, parent) IN(str, name)
 #define PD_STOP(IN, OUT)
 #define PD_EXIT_SIGH(IN, OUT)      IN(cap, context)
+/* the descriptors the running process holds, and the kernel's limit on
+ * them, which core derives from the cap quota (0 and 0: not running) */
+#define PD_DESCRIPTORS(IN, OUT)    OUT(u32, open) OUT(u32, limit)
 #define PD_EXIT_STATE(IN, OUT)     OUT(u32, state) OUT(i32, exit_code) OUT(u32, signal) \
                                    OUT(u64, fault_addr)
 
@@ -45,7 +48,7 @@ enum nest_dataspace_kind { NEST_DATASPACE_RAM = 1, NEST_DATASPACE_ROM = 2 };
 	RPC(pd, transfer_quota, PD_TRANSFER_QUOTA) RPC(pd, quota, PD_QUOTA) \
 	RPC(pd, alloc_caps, PD_ALLOC_CAPS) RPC(pd, free_caps, PD_FREE_CAPS) \
 	RPC(pd, start, PD_START) RPC(pd, stop, PD_STOP) RPC(pd, exit_sigh, PD_EXIT_SIGH) \
-	RPC(pd, exit_state, PD_EXIT_STATE)
+	RPC(pd, exit_state, PD_EXIT_STATE) RPC(pd, descriptors, PD_DESCRIPTORS)
 
 NEST_RPC_INTERFACE(pd, PD_INTERFACE)
 
