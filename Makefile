@@ -24,7 +24,8 @@ COMPONENTS     := $(notdir $(COMPONENT_DIRS)) init
 # every folder under tools/ is a host tool of that name, an ordinary Linux program
 TOOL_DIRS      := $(patsubst %/,%,$(sort $(dir $(wildcard tools/*/*.c))))
 TOOLS          := $(notdir $(TOOL_DIRS))
-UNIT_TESTS     := $(wildcard lib/*/*_test.c lib/*/*/*_test.c core/*_test.c init/*_test.c init/*/*_test.c \
+UNIT_TESTS     := $(wildcard lib/*/*_test.c lib/*/*/*_test.c core/*_test.c core/*/*_test.c init/*_test.c \
+                             init/*/*_test.c \
                              tools/*/*_test.c)
 
 obj      = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))

@@ -120,6 +120,10 @@ enum nest_error sandbox_binary_data_size(const void *image, size_t size, uint64_
  * loader and sanitizer runtimes of the sanitized build need (sanitized.c);
  * returns the listener of the calls it hands to core, -1 on failure */
 int sandbox_install_filter(int self_pid, bool sanitized);
+/* the filter's program, as installed: its length (0: it does not fit) */
+enum { SANDBOX_FILTER_MAX = 256 };
+struct sock_filter;
+unsigned sandbox_filter_build(int self_pid, bool sanitized, struct sock_filter *program);
 
 /* tests only: dir (absolute) and /proc read-only at their own paths below root */
 int sanitized_root_add(const char *dir, const char *root);

@@ -15,6 +15,12 @@
  * answers ENOSYS so that libc falls back to clone. execveat is allowed once: for the binary at STARTUP_BINARY, a
  * descriptor number that cannot exist after exec. Anonymous shared memory is
  * refused, so memory outside dataspaces is bounded by RLIMIT_DATA.
+ *
+ * The filter finds a call's rule by binary search over the system call
+ * numbers, not by trying each rule in turn: installing a filter makes the
+ * kernel run it for every system call number (to cache which are always
+ * allowed), so a chain of 70 rules cost each start 110 us, and every call
+ * the cache does not answer ran through the chain.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -32,9 +38,16 @@
 #include "core/linux/sandbox.h"
 #include "lib/base/linux/startup_handles.h"
 
-enum { MAX_INSNS = 256 };
+enum { MAX_INSNS = SANDBOX_FILTER_MAX, MAX_RULES = 96, LEAF_RULES = 3 };
 
-struct filter { struct sock_filter insn[MAX_INSNS]; unsigned count; };
+/* rules by system call number, each a body of instructions that decides */
+struct filter {
+	struct sock_filter body[MAX_INSNS];     /* the bodies, one after another */
+	unsigned           count;
+	struct rule { unsigned nr, start; } rules[MAX_RULES];
+	unsigned           rule_count;
+	bool               overflow;
+};
 
 #define RET(v)  BPF_STMT(BPF_RET | BPF_K, (v))
 #define ALLOW   SECCOMP_RET_ALLOW
@@ -45,7 +58,9 @@ struct filter { struct sock_filter insn[MAX_INSNS]; unsigned count; };
 static void emit(struct filter *f, struct sock_filter insn)
 {
 	if (f->count < MAX_INSNS)
-		f->insn[f->count++] = insn;
+		f->body[f->count++] = insn;
+	else
+		f->overflow = true;
 }
 
 static void load(struct filter *f, unsigned offset)
@@ -53,11 +68,14 @@ static void load(struct filter *f, unsigned offset)
 	emit(f, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offset));
 }
 
-/* 'if syscall == nr then (the next 'len' instructions) else skip them' */
+/* the next len instructions decide the calls of number nr */
 static void rule(struct filter *f, unsigned nr, unsigned len)
 {
-	load(f, offsetof(struct seccomp_data, nr));
-	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, len));
+	(void)len;                 /* a body ends where the next begins */
+	if (f->rule_count < MAX_RULES)
+		f->rules[f->rule_count++] = (struct rule){ nr, f->count };
+	else
+		f->overflow = true;
 }
 
 static void allow(struct filter *f, unsigned nr)
@@ -188,7 +206,78 @@ static void allow_sanitizer_runtime(struct filter *f)
 	allow(f, SYS_sched_getaffinity);
 }
 
-int sandbox_install_filter(int self_pid, bool sanitized)
+/* the instructions of the search over rules[lo, hi) */
+static unsigned search_size(unsigned lo, unsigned hi)
+{
+	unsigned mid = lo + (hi - lo) / 2;
+	if (hi - lo <= LEAF_RULES)
+		return hi - lo + 1;          /* a comparison each, then a jump to the refusal */
+	return 1 + search_size(lo, mid) + search_size(mid, hi);
+}
+
+/*
+ * The search over rules[lo, hi) at out[at], with the number in the
+ * accumulator: a comparison with the middle number splits it, and a leaf
+ * compares each of its numbers and jumps to its body or to the refusal.
+ * Every jump goes forward, and by less than 256 (the program is shorter).
+ */
+static void emit_search(const struct filter *f, unsigned lo, unsigned hi,
+                        struct sock_filter *out, unsigned at, unsigned deny, unsigned bodies)
+{
+	unsigned mid = lo + (hi - lo) / 2;
+
+	if (hi - lo <= LEAF_RULES) {
+		for (unsigned i = lo; i < hi; i++, at++)
+			out[at] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, f->rules[i].nr,
+			                                       (uint8_t)(bodies + f->rules[i].start - at - 1), 0);
+		out[at] = (struct sock_filter)BPF_STMT(BPF_JMP | BPF_JA, deny - at - 1);
+		return;
+	}
+	out[at] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, f->rules[mid].nr,
+	                                       (uint8_t)search_size(lo, mid), 0);
+	emit_search(f, lo, mid, out, at + 1, deny, bodies);
+	emit_search(f, mid, hi, out, at + 1 + search_size(lo, mid), deny, bodies);
+}
+
+/* the check of the architecture, the search, the refusal, the bodies; the
+ * number of instructions, 0 if they do not fit */
+static unsigned assemble(struct filter *f, struct sock_filter *out)
+{
+	unsigned search, deny, total;
+
+	/* sorted by number, each number once (insertion sort: this runs in a
+	 * process that shares core's memory until exec, so nothing allocates) */
+	for (unsigned i = 1; i < f->rule_count; i++)
+		for (unsigned j = i; j > 0 && f->rules[j - 1].nr > f->rules[j].nr; j--) {
+			struct rule r = f->rules[j];
+			f->rules[j] = f->rules[j - 1];
+			f->rules[j - 1] = r;
+		}
+	for (unsigned i = 1; i < f->rule_count; i++)
+		if (f->rules[i].nr == f->rules[i - 1].nr)
+			return 0;
+	search = f->rule_count ? search_size(0, f->rule_count) : 0;
+	deny   = 6 + search;
+	total  = deny + 1 + f->count;
+	if (f->overflow || total > MAX_INSNS)
+		return 0;
+	out[0] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+	                                      offsetof(struct seccomp_data, arch));
+	out[1] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
+	out[2] = (struct sock_filter)RET(SECCOMP_RET_KILL_PROCESS);
+	out[3] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+	                                      offsetof(struct seccomp_data, nr));
+	out[4] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1);
+	out[5] = (struct sock_filter)RET(SECCOMP_RET_KILL_PROCESS);     /* x32 ABI */
+	if (f->rule_count)
+		emit_search(f, 0, f->rule_count, out, 6, deny, deny + 1);
+	out[deny] = (struct sock_filter)RET(DENY);
+	for (unsigned i = 0; i < f->count; i++)
+		out[deny + 1 + i] = f->body[i];
+	return total;
+}
+
+unsigned sandbox_filter_build(int self_pid, bool sanitized, struct sock_filter *program)
 {
 	static const unsigned plain[] = {
 		SYS_sendmsg, SYS_recvmsg, SYS_epoll_wait, SYS_read, SYS_write, SYS_close, SYS_fstat, SYS_newfstatat, SYS_lseek,
@@ -203,15 +292,7 @@ int sandbox_install_filter(int self_pid, bool sanitized)
 		SYS_set_robust_list, SYS_rseq, SYS_getrandom, SYS_sched_yield, SYS_futex,
 		SYS_uname,
 	};
-	struct filter f = { .count = 0 };
-	struct sock_fprog prog;
-
-	load(&f, offsetof(struct seccomp_data, arch));
-	emit(&f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0));
-	emit(&f, (struct sock_filter)RET(SECCOMP_RET_KILL_PROCESS));
-	load(&f, offsetof(struct seccomp_data, nr));
-	emit(&f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1));
-	emit(&f, (struct sock_filter)RET(SECCOMP_RET_KILL_PROCESS));     /* x32 ABI */
+	struct filter f = { .count = 0, .rule_count = 0, .overflow = false };
 
 	for (unsigned i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
 		allow(&f, plain[i]);
@@ -226,12 +307,17 @@ int sandbox_install_filter(int self_pid, bool sanitized)
 	allow_if(&f, SYS_tgkill, ARG_LO(0), 0xffffffff, (unsigned)self_pid);
 	if (sanitized)
 		allow_sanitizer_runtime(&f);
-	emit(&f, (struct sock_filter)RET(DENY));
+	return assemble(&f, program);
+}
 
-	if (f.count >= MAX_INSNS)
+int sandbox_install_filter(int self_pid, bool sanitized)
+{
+	struct sock_filter program[SANDBOX_FILTER_MAX];
+	struct sock_fprog prog;
+
+	if (!(prog.len = (unsigned short)sandbox_filter_build(self_pid, sanitized, program)))
 		return -1;
-	prog.len    = (unsigned short)f.count;
-	prog.filter = f.insn;
+	prog.filter = program;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -1;
 	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
