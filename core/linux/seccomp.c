@@ -68,10 +68,9 @@ static void load(struct filter *f, unsigned offset)
 	emit(f, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offset));
 }
 
-/* the next len instructions decide the calls of number nr */
-static void rule(struct filter *f, unsigned nr, unsigned len)
+/* the instructions that follow, up to the next rule, decide the calls of number nr */
+static void rule(struct filter *f, unsigned nr)
 {
-	(void)len;                 /* a body ends where the next begins */
 	if (f->rule_count < MAX_RULES)
 		f->rules[f->rule_count++] = (struct rule){ nr, f->count };
 	else
@@ -80,7 +79,7 @@ static void rule(struct filter *f, unsigned nr, unsigned len)
 
 static void allow(struct filter *f, unsigned nr)
 {
-	rule(f, nr, 1);
+	rule(f, nr);
 	emit(f, (struct sock_filter)RET(ALLOW));
 }
 
@@ -88,7 +87,7 @@ static void allow(struct filter *f, unsigned nr)
 static void allow_if(struct filter *f, unsigned nr, unsigned offset, unsigned mask,
                      unsigned value)
 {
-	rule(f, nr, 5);
+	rule(f, nr);
 	load(f, offset);
 	emit(f, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, mask));
 	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, value, 0, 1));
@@ -102,7 +101,7 @@ static void allow_fcntl(struct filter *f)
 {
 	static const unsigned cmds[] = { F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL };
 	unsigned n = sizeof(cmds) / sizeof(cmds[0]);
-	rule(f, SYS_fcntl, 3 + n);
+	rule(f, SYS_fcntl);
 	load(f, ARG_LO(1));
 	for (unsigned i = 0; i < n; i++)
 		emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, cmds[i], n - i, 0));
@@ -114,7 +113,7 @@ static void allow_fcntl(struct filter *f)
 static void allow_if_both(struct filter *f, unsigned nr, unsigned offset_a, unsigned a,
                           unsigned offset_b, unsigned b)
 {
-	rule(f, nr, 6);
+	rule(f, nr);
 	load(f, offset_a);
 	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, a, 0, 3));
 	load(f, offset_b);
@@ -140,7 +139,7 @@ static void allow_execveat_of_binary(struct filter *f)
  * bounds them: the kernel counts a grows-down mapping as stack), never shared */
 static void allow_mmap(struct filter *f)
 {
-	rule(f, SYS_mmap, 8);
+	rule(f, SYS_mmap);
 	load(f, ARG_LO(3));
 	emit(f, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, MAP_ANONYMOUS));
 	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 3, 0));
@@ -158,14 +157,14 @@ static void allow_thread_clone(struct filter *f)
 	                CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET |
 	                CLONE_VFORK | CLONE_PARENT | CLONE_PTRACE | CLONE_UNTRACED;
 	allow_if(f, SYS_clone, ARG_LO(0), mask, CLONE_THREAD | CLONE_VM | CLONE_SIGHAND);
-	rule(f, SYS_clone3, 1);
+	rule(f, SYS_clone3);
 	emit(f, (struct sock_filter)RET(SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA)));
 }
 
 /* reading limits is fine, changing them is not: new_limit must be NULL */
 static void allow_prlimit_read(struct filter *f)
 {
-	rule(f, SYS_prlimit64, 6);
+	rule(f, SYS_prlimit64);
 	load(f, ARG_LO(2));
 	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 3));
 	load(f, ARG_HI(2));
@@ -177,14 +176,14 @@ static void allow_prlimit_read(struct filter *f)
 /* the call waits for core, which makes the objects (supervisor.c) */
 static void to_core(struct filter *f, unsigned nr)
 {
-	rule(f, nr, 1);
+	rule(f, nr);
 	emit(f, (struct sock_filter)RET(SECCOMP_RET_USER_NOTIF));
 }
 
 /* as to_core, if its argument at offset is value; else it is refused */
 static void to_core_if(struct filter *f, unsigned nr, unsigned offset, unsigned value)
 {
-	rule(f, nr, 4);
+	rule(f, nr);
 	load(f, offset);
 	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, value, 0, 1));
 	emit(f, (struct sock_filter)RET(SECCOMP_RET_USER_NOTIF));
