@@ -79,6 +79,10 @@ int main(int argc, char **argv)
 	struct nest_cap binary;
 	int code;
 
+	if (sandbox_reserve_slots()) {
+		core_log("cannot reserve the descriptors that starting components takes");
+		return 3;
+	}
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--ram") == 0 && i + 1 < argc) {
 			if (!parse_size(argv[++i], &ram)) return usage();

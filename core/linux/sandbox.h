@@ -68,6 +68,8 @@ struct process_end {
 	int      code;                 /* exit code or signal number */
 };
 
+/* first thing in core: the descriptor numbers spawning needs (spawn.c) */
+enum nest_error sandbox_reserve_slots(void);
 enum nest_error sandbox_init(struct sandbox *sb);
 void            sandbox_fini(struct sandbox *sb);
 /* for tests only (core --no-sandbox): components are started without

@@ -7,10 +7,14 @@
  * setns (a fresh network namespace per component would cost a millisecond
  * or more). Each component gets a PID namespace of its own, so it is PID 1
  * and can name no other process. The process is cloned with CLONE_VM and
- * CLONE_VFORK, which costs no copy of core's address space, and inside it
- * core drops to an unprivileged user, closes every descriptor but the
- * component's own, sets resource limits, installs the seccomp filter and
- * execs the binary straight from its ROM memfd.
+ * CLONE_VFORK, which costs no copy of core's address space, and with
+ * CLONE_FILES, which costs no copy of core's descriptor table (a thousand
+ * descriptors with 60 components, copied and closed again by each start):
+ * core puts the component's handles in descriptor slots it keeps for them,
+ * and the new process takes a table of its own with just these
+ * (CLOSE_RANGE_UNSHARE). Inside it, core drops to an unprivileged user,
+ * sets resource limits, installs the seccomp filter and execs the binary
+ * straight from its ROM memfd.
  *
  * The limits are the kernel's part of a component's accounting: core
  * derives them from the component's quota (pd_session.c), and each
@@ -44,7 +48,33 @@ enum {
 	ADDRESS_SPACE_LIMIT = 4ul << 30,
 	SPAWN_STACK     = 64 * 1024,
 	LISTENER_CHANNEL = STARTUP_OBJECTS + 1,   /* until exec: to core, with the filter's listener */
+	/* core's descriptor slots for a new process's handles: the startup
+	 * numbers, then the binary's, then a placeholder each slot holds
+	 * between starts; the new process keeps the slots below PLACEHOLDER */
+	SLOT_BINARY = LISTENER_CHANNEL + 1, SLOT_PLACEHOLDER = SLOT_BINARY + 1,
 };
+
+/* the slots must be core's before anything else takes their numbers */
+enum nest_error sandbox_reserve_slots(void)
+{
+	int placeholder = open("/", O_PATH | O_CLOEXEC);
+
+	if (placeholder < 0)
+		return NEST_ERR_IO;
+	if (placeholder != SLOT_PLACEHOLDER &&
+	    (dup3(placeholder, SLOT_PLACEHOLDER, O_CLOEXEC) < 0 || close(placeholder)))
+		return NEST_ERR_IO;
+	for (int slot = STARTUP_PARENT; slot < SLOT_PLACEHOLDER; slot++)
+		if (dup3(SLOT_PLACEHOLDER, slot, O_CLOEXEC) < 0)
+			return NEST_ERR_IO;
+	return NEST_OK;
+}
+
+/* a handle in a slot, or the placeholder again (handle -1) */
+static int fill_slot(int slot, int handle)
+{
+	return dup3(handle >= 0 ? handle : SLOT_PLACEHOLDER, slot, O_CLOEXEC) < 0 ? -1 : 0;
+}
 
 static void write_file(const char *path, const char *text)
 {
@@ -194,7 +224,6 @@ void sandbox_init_unconfined(struct sandbox *sb)
 
 struct spawn_args {
 	struct sandbox *sb;
-	int             handles[3];     /* parent, pd, binary */
 	const char     *name;
 	const struct sandbox_limits *limits;
 	unsigned        uid;            /* as seen inside the namespaces */
@@ -217,8 +246,7 @@ static int fail(struct spawn_args *a, int step)
 static int spawn_child(void *arg)
 {
 	struct spawn_args *a = arg;
-	static const int targets[3] = { STARTUP_PARENT, STARTUP_PD, STARTUP_BINARY };
-	int high[3], channel, supply;
+	int root;
 	sigset_t none_blocked;
 	char *argv[2] = { (char *)a->name, NULL };
 	char *envp[1] = { NULL };
@@ -244,23 +272,20 @@ static int spawn_child(void *arg)
 		if (chdir("/"))                           return fail(a, 6);
 		if (setgroups(0, NULL))                   return fail(a, 7);
 	}
+	/* in the namespaces, a table of its own with core's stdio and the
+	 * slots only; the handles that outlive exec lose close-on-exec, the
+	 * binary goes to its number */
+	if (close_range(SLOT_PLACEHOLDER, ~0U, CLOSE_RANGE_UNSHARE))
+		return fail(a, 10);
+	if (fcntl(STARTUP_PARENT, F_SETFD, 0) || fcntl(STARTUP_PD, F_SETFD, 0) ||
+	    fcntl(STARTUP_OBJECTS, F_SETFD, 0) ||
+	    dup3(SLOT_BINARY, STARTUP_BINARY, O_CLOEXEC) < 0 || close(SLOT_BINARY))
+		return fail(a, 11);
 	if (!a->sb->unconfined && setresgid(a->uid, a->uid, a->uid)) return fail(a, 8);
 	if (!a->sb->unconfined && setresuid(a->uid, a->uid, a->uid)) return fail(a, 9);
-	/* move the handles above every target first, so none overwrites another */
-	for (int i = 0; i < 3; i++)
-		if ((high[i] = fcntl(a->handles[i], F_DUPFD, STARTUP_BINARY + 1)) < 0)
-			return fail(a, 10);
-	if ((channel = fcntl(a->to_core[1], F_DUPFD, STARTUP_BINARY + 1)) < 0 ||
-	    (supply = fcntl(a->supply[1], F_DUPFD, STARTUP_BINARY + 1)) < 0)
-		return fail(a, 10);
-	for (int i = 0; i < 3; i++)
-		if (dup3(high[i], targets[i], i == 2 ? O_CLOEXEC : 0) < 0)
-			return fail(a, 11);
-	if (dup3(channel, LISTENER_CHANNEL, O_CLOEXEC) < 0 || dup3(supply, STARTUP_OBJECTS, 0) < 0)
-		return fail(a, 11);
-	if ((high[0] = open("/", O_PATH | O_CLOEXEC)) < 0 ||
-	    dup2(high[0], 0) < 0 || dup2(high[0], 1) < 0 ||
-	    (!a->sb->sanitized && dup2(high[0], 2) < 0))     /* sanitized: reports to core's */
+	if ((root = open("/", O_PATH | O_CLOEXEC)) < 0 ||
+	    dup2(root, 0) < 0 || dup2(root, 1) < 0 ||
+	    (!a->sb->sanitized && dup2(root, 2) < 0))       /* sanitized: reports to core's */
 		return fail(a, 12);
 	if (close_range(LISTENER_CHANNEL + 1, STARTUP_BINARY - 1, 0) ||
 	    close_range(STARTUP_BINARY + 1, ~0U, 0))
@@ -353,9 +378,6 @@ enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
 	/* inside the namespaces slot n is user n; without them, the host's */
 	a.uid = sb->namespaces ? slot : COMPONENT_UID_BASE + slot - 1;
 
-	a.handles[0] = parent_cap;
-	a.handles[1] = pd_cap;
-	a.handles[2] = binary;
 	CPU_ZERO(&a.cpus);
 	for (unsigned i = 0; i < cpu_count && i < sb->cpu_count; i++)
 		CPU_SET(sb->cpus[(cpu_first + i) % sb->cpu_count], &a.cpus);
@@ -370,8 +392,16 @@ enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
 		slot_mark(sb, slot, false);
 		return NEST_ERR_IO;
 	}
-	flags = CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD | (sb->namespaces ? CLONE_NEWPID : 0);
-	pid = clone(spawn_child, stack + sizeof(stack), flags, &a, &pidfd);
+	flags = CLONE_VM | CLONE_VFORK | CLONE_FILES | CLONE_PIDFD | SIGCHLD |
+	        (sb->namespaces ? CLONE_NEWPID : 0);
+	if (fill_slot(STARTUP_PARENT, parent_cap) || fill_slot(STARTUP_PD, pd_cap) ||
+	    fill_slot(STARTUP_OBJECTS, a.supply[1]) || fill_slot(LISTENER_CHANNEL, a.to_core[1]) ||
+	    fill_slot(SLOT_BINARY, binary))
+		pid = -1;
+	else
+		pid = clone(spawn_child, stack + sizeof(stack), flags, &a, &pidfd);
+	for (int slot = STARTUP_PARENT; slot < SLOT_PLACEHOLDER; slot++)
+		fill_slot(slot, -1);
 	plat_close(a.to_core[1]);
 	plat_close(a.supply[1]);
 	if (pid > 0 && !a.step && !sb->unconfined && take_listener(a.to_core[0], &listener)) {
