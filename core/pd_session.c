@@ -250,20 +250,44 @@ enum nest_error pd_serve_dataspace_info(struct pd_server *pd, struct nest_cap ca
 	return NEST_OK;
 }
 
+static enum nest_error transfer(struct pd_server *from, struct pd_server *to,
+                                uint64_t ram, uint64_t caps)
+{
+	enum nest_error err;
+	if (to == from)
+		return NEST_OK;
+	if ((err = pd_withdraw(from, ram, caps)))
+		return err;
+	pd_deposit(to, ram, caps);
+	return NEST_OK;
+}
+
 enum nest_error pd_serve_transfer_quota(struct pd_server *pd, struct nest_cap to_cap,
                                         uint64_t ram, uint64_t caps)
 {
 	struct pd_server *to = pd_lookup(pd->core, to_cap);
+	return to ? transfer(pd, to, ram, caps) : NEST_ERR_INVALID_CAP;
+}
+
+enum nest_error pd_serve_transfer_quotas(struct pd_server *pd, struct nest_cap to_cap,
+                                         uint64_t ram, uint64_t caps,
+                                         struct nest_cap second_from_cap,
+                                         struct nest_cap second_to_cap,
+                                         uint64_t second_ram, uint64_t second_caps)
+{
+	struct pd_server *to = pd_lookup(pd->core, to_cap);
+	struct pd_server *second_from = pd_lookup(pd->core, second_from_cap);
+	struct pd_server *second_to   = pd_lookup(pd->core, second_to_cap);
 	enum nest_error err;
-	if (!to)
+
+	if (!to || !second_from || !second_to)
 		return NEST_ERR_INVALID_CAP;
-	if (to == pd)
-		return NEST_OK;
-	err = pd_withdraw(pd, ram, caps);
-	if (err)
+	if ((err = transfer(pd, to, ram, caps)))
 		return err;
-	pd_deposit(to, ram, caps);
-	return NEST_OK;
+	/* undone, the first cannot fail: its recipient has just got it */
+	if ((err = transfer(second_from, second_to, second_ram, second_caps)))
+		transfer(to, pd, ram, caps);
+	return err;
 }
 
 enum nest_error pd_serve_quota(struct pd_server *pd, uint64_t *ram_quota, uint64_t *ram_used,

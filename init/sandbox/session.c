@@ -38,12 +38,32 @@ static struct pd_client *payer_pd(const struct session *s)
 	return s->env || !s->client ? &s->sandbox->env->pd : &s->client->pd;
 }
 
+static bool moves(const struct pd_client *from, const struct pd_client *to,
+                  uint64_t ram, uint64_t caps)
+{
+	return from != to && (ram || caps);
+}
+
 static enum nest_error donate(struct pd_client *from, struct pd_client *to,
                               uint64_t ram, uint64_t caps)
 {
-	if (from == to || (!ram && !caps))
+	if (!moves(from, to, ram, caps))
 		return NEST_OK;
 	return pd_transfer_quota(from, to->cap, ram, caps);
+}
+
+/* two donations, both or neither, in one call to core where both move */
+static enum nest_error donate_two(struct pd_client *from, struct pd_client *to,
+                                  uint64_t ram, uint64_t caps,
+                                  struct pd_client *second_from, struct pd_client *second_to,
+                                  uint64_t second_ram, uint64_t second_caps)
+{
+	if (!moves(second_from, second_to, second_ram, second_caps))
+		return donate(from, to, ram, caps);
+	if (!moves(from, to, ram, caps))
+		return donate(second_from, second_to, second_ram, second_caps);
+	return pd_transfer_quotas(from, to->cap, ram, caps, second_from->cap, second_to->cap,
+	                          second_ram, second_caps);
 }
 
 struct nest_async_call *async_call_new(void (*done)(struct nest_async_call *), void *state)
@@ -108,17 +128,28 @@ static const char *route_target_name(const struct route *route)
 static void unlink_session(struct session *s);
 static enum nest_error close_at_server(struct session *s);
 
-/* the record goes; its price goes back to a client that is still there
- * (one that is gone left it to init with the rest of its quota) */
-static void free_record(struct session *s)
+/* a client that is still there gets the price of its record back (one
+ * that is gone left it to init with the rest of its quota) */
+static bool record_returns(const struct session *s)
+{
+	return s->client && s->record_ram && nest_cap_valid(s->client->pd.cap);
+}
+
+/* the record goes, its price paid back or not */
+static void forget_record(struct session *s)
 {
 	struct sandbox *sb = s->sandbox;
 	sb->record_ram  -= s->record_ram;
 	sb->record_caps -= s->record_caps;
 	free(s->args);
-	if (s->client && s->record_ram && nest_cap_valid(s->client->pd.cap))
-		donate(&sb->env->pd, &s->client->pd, s->record_ram, s->record_caps);
 	free(s);
+}
+
+static void free_record(struct session *s)
+{
+	if (record_returns(s))
+		donate(&s->sandbox->env->pd, &s->client->pd, s->record_ram, s->record_caps);
+	forget_record(s);
 }
 
 static void forget_detached(struct session *s)
@@ -241,19 +272,18 @@ static enum nest_error establish(struct child *client, const char *service, cons
 	snprintf(s->service, sizeof(s->service), "%s", service);
 	snprintf(s->label, sizeof(s->label), "%s", label);
 
-	if (!env && (err = donate(&client->pd, &sb->env->pd, SESSION_RECORD_RAM,
-	                          SESSION_RECORD_CAPS))) {
-		free_record(s);                   /* nothing paid yet: it frees the args */
+	/* the record's price to init and the donation to the server, together */
+	err = env ? donate(payer_pd(s), recipient_pd(sb, &route), ram, caps)
+	          : donate_two(&client->pd, &sb->env->pd, SESSION_RECORD_RAM, SESSION_RECORD_CAPS,
+	                       payer_pd(s), recipient_pd(sb, &route), ram, caps);
+	if (err) {
+		free_record(s);                   /* nothing moved, nothing to give back */
 		return err;
 	}
 	s->record_ram   = env ? 0 : SESSION_RECORD_RAM;
 	s->record_caps  = env ? 0 : SESSION_RECORD_CAPS;
 	sb->record_ram  += s->record_ram;
 	sb->record_caps += s->record_caps;
-	if ((err = donate(payer_pd(s), recipient_pd(sb, &route), ram, caps))) {
-		free_record(s);                   /* nothing moved, nothing to give back */
-		return err;
-	}
 	if (route.kind == ROUTE_CHILD && !env)
 		err = request_at_server(s, svc, server_args, deferred);
 	else
@@ -355,10 +385,17 @@ static void session_closed(struct nest_async_call *call)
 	s->call = NULL;
 	if (s->close_reply)
 		parent_reply_close(&sb->env->ep, &s->reply, NEST_OK);
-	revert_donation(s);
 	nest_cap_release(&s->cap);
 	forget_detached(s);
-	free_record(s);
+	/* the donation and the record's price back together, or each alone */
+	if (record_returns(s) &&
+	    donate_two(recipient_pd(sb, &s->route), payer_pd(s), s->ram, s->caps,
+	               &sb->env->pd, &s->client->pd, s->record_ram, s->record_caps) == NEST_OK) {
+		forget_record(s);
+	} else {
+		revert_donation(s);
+		free_record(s);
+	}
 	state_report_trigger(sb);
 }
 

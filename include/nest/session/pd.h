@@ -27,6 +27,11 @@ enum nest_dataspace_kind { NEST_DATASPACE_RAM = 1, NEST_DATASPACE_ROM = 2 };
  * component serves); refused while the caller still has it mapped writable */
 #define PD_SEAL_RAM(IN, OUT)       IN(cap, dataspace)
 #define PD_TRANSFER_QUOTA(IN, OUT) IN(cap, to_pd) IN(u64, ram) IN(u64, caps)
+/* two transfers in one call, both or neither: init pays a session's record
+ * and its donation together, and gives both back together */
+#define PD_TRANSFER_QUOTAS(IN, OUT) IN(cap, to_pd) IN(u64, ram) IN(u64, caps) \
+                                    IN(cap, second_from) IN(cap, second_to) \
+                                    IN(u64, second_ram) IN(u64, second_caps)
 #define PD_QUOTA(IN, OUT)          OUT(u64, ram_quota) OUT(u64, ram_used) \
                                    OUT(u64, cap_quota) OUT(u64, cap_used)
 /* the component made (or dissolved) capabilities of its own, RPC objects
@@ -48,7 +53,8 @@ enum nest_dataspace_kind { NEST_DATASPACE_RAM = 1, NEST_DATASPACE_ROM = 2 };
 	RPC(pd, transfer_quota, PD_TRANSFER_QUOTA) RPC(pd, quota, PD_QUOTA) \
 	RPC(pd, alloc_caps, PD_ALLOC_CAPS) RPC(pd, free_caps, PD_FREE_CAPS) \
 	RPC(pd, start, PD_START) RPC(pd, stop, PD_STOP) RPC(pd, exit_sigh, PD_EXIT_SIGH) \
-	RPC(pd, exit_state, PD_EXIT_STATE) RPC(pd, descriptors, PD_DESCRIPTORS)
+	RPC(pd, exit_state, PD_EXIT_STATE) RPC(pd, descriptors, PD_DESCRIPTORS) \
+	RPC(pd, transfer_quotas, PD_TRANSFER_QUOTAS)
 
 NEST_RPC_INTERFACE(pd, PD_INTERFACE)
 
