@@ -33,6 +33,9 @@ static void world_fini(struct world *w)
 
 #define CHECK_QUOTA(pd, ram, caps) do { CHECK_EQ_INT((pd)->account.ram_quota, ram); \
 	CHECK_EQ_INT((pd)->account.cap_quota, caps); } while (0)
+/* every PD has what world_init gave it */
+#define CHECK_NONE_MOVED(w) do { CHECK_QUOTA((w).a, 100, 10); CHECK_QUOTA((w).b, 100, 10); \
+	CHECK_QUOTA((w).c, 100, 10); } while (0)
 
 UNIT_TEST(both_move)
 {
@@ -55,9 +58,7 @@ UNIT_TEST(neither_moves_when_the_second_cannot)
 	                                      20, 11), NEST_ERR_OUT_OF_CAPS);
 	CHECK_EQ_INT(pd_serve_transfer_quotas(w.a, w.b->own.cap, 30, 3, w.c->own.cap, w.a->own.cap,
 	                                      101, 1), NEST_ERR_OUT_OF_RAM);
-	CHECK_QUOTA(w.a, 100, 10);
-	CHECK_QUOTA(w.b, 100, 10);
-	CHECK_QUOTA(w.c, 100, 10);
+	CHECK_NONE_MOVED(w);
 	world_fini(&w);
 }
 
@@ -67,8 +68,7 @@ UNIT_TEST(neither_moves_when_the_first_cannot)
 	world_init(&w, 100, 10);
 	CHECK_EQ_INT(pd_serve_transfer_quotas(w.a, w.b->own.cap, 300, 3, w.c->own.cap, w.a->own.cap,
 	                                      20, 2), NEST_ERR_OUT_OF_RAM);
-	CHECK_QUOTA(w.a, 100, 10);
-	CHECK_QUOTA(w.c, 100, 10);
+	CHECK_NONE_MOVED(w);
 	world_fini(&w);
 }
 
@@ -88,9 +88,7 @@ UNIT_TEST(neither_moves_with_a_capability_of_no_pd)
 	                                      w.a->own.cap, 20, 2), NEST_ERR_INVALID_CAP);
 	CHECK_EQ_INT(pd_serve_transfer_quotas(w.a, w.b->own.cap, 30, 3, w.c->own.cap,
 	                                      NEST_CAP_INVALID, 20, 2), NEST_ERR_INVALID_CAP);
-	CHECK_QUOTA(w.a, 100, 10);
-	CHECK_QUOTA(w.b, 100, 10);
-	CHECK_QUOTA(w.c, 100, 10);
+	CHECK_NONE_MOVED(w);
 	nest_ep_dissolve(&other);
 	world_fini(&w);
 }

@@ -44,7 +44,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <nest/platform.h>
@@ -58,9 +57,11 @@
 #include "core/core.h"
 #include "lib/base/rpc_wire.h"
 #include "tests/fuzz/targets/caller.h"
+#include "tests/fuzz/targets/core_accounts.h"
 #include "tests/fuzz/targets/fake_process.h"
 #include "tests/fuzz/targets/fuzz_check.h"
 #include "tests/fuzz/targets/fuzz_input.h"
+#include "tests/fuzz/targets/slots.h"
 
 enum { MAX_SLOTS = 48, MAX_OPS = 128, MODULE_COUNT = 4, BIG_MODULE_SIZE = 3 * 4096 + 100 };
 
@@ -70,22 +71,11 @@ enum slot_kind {
 	SLOT_REGION_MAP, SLOT_RAM_DS, SLOT_ROM_DS, SLOT_REPORT_DS, SLOT_CONTEXT, SLOT_FORGED,
 };
 
-#define KIND(k) (1u << (k))
 #define SESSION_KINDS (KIND(SLOT_PD) | KIND(SLOT_ROM) | KIND(SLOT_LOG) | KIND(SLOT_CPU) | \
                        KIND(SLOT_RM) | KIND(SLOT_REPORT))
 #define OBJECT_KINDS  (SESSION_KINDS | KIND(SLOT_PARENT) | KIND(SLOT_PD_OWN) | \
                        KIND(SLOT_REGION_MAP))
 #define DS_KINDS      (KIND(SLOT_RAM_DS) | KIND(SLOT_ROM_DS) | KIND(SLOT_REPORT_DS))
-#define ANY_KIND      (~0u)
-
-struct slot {
-	struct nest_cap cap;       /* the client's own descriptor; invalid: the slot is free */
-	enum slot_kind  kind;
-	uint64_t        session;   /* ident of the session whose close ends it, 0: none */
-	int             aux;       /* kept beside it: a context's receiving end, a forged
-	                              socket's peer; -1 */
-	bool            dead;      /* its object is gone, and that was checked */
-};
 
 static struct {
 	struct core        core;
@@ -127,48 +117,16 @@ static size_t module_size(unsigned i)
 
 static struct slot *slot_add(enum slot_kind kind, struct nest_cap cap, uint64_t session, int aux)
 {
-	for (unsigned i = 0; i < MAX_SLOTS; i++) {
-		struct slot *s = &fuzz.slots[i];
-		if (nest_cap_valid(s->cap))
-			continue;
-		*s = (struct slot){ .cap = cap, .kind = kind, .session = session, .aux = aux };
-		return s;
-	}
-	nest_cap_release(&cap);
-	plat_close(aux);
-	return NULL;
+	struct slots table = { fuzz.slots, MAX_SLOTS };
+	return slots_add(&table, (struct slot){ .cap = cap, .kind = kind, .session = session,
+	                                        .aux = aux });
 }
 
-static void slot_release(struct slot *s)
-{
-	nest_cap_release(&s->cap);
-	plat_close(s->aux);
-	s->aux = -1;
-}
-
-/* a slot of one of the kinds in mask, or with the top bit of its byte any
- * slot; NULL (an invalid capability) if there is none */
+/* a slot of one of the kinds in mask (slots.h) */
 static struct slot *pick(struct fuzz_input *in, unsigned mask)
 {
-	uint8_t byte = take_u8(in);
-	unsigned n = byte & 0x7f, count = 0;
-
-	if (byte & 0x80)
-		mask = ANY_KIND;
-	for (unsigned i = 0; i < MAX_SLOTS; i++)
-		count += nest_cap_valid(fuzz.slots[i].cap) && (mask & KIND(fuzz.slots[i].kind));
-	if (!count)
-		return NULL;
-	n %= count;
-	for (unsigned i = 0; i < MAX_SLOTS; i++)
-		if (nest_cap_valid(fuzz.slots[i].cap) && (mask & KIND(fuzz.slots[i].kind)) && n-- == 0)
-			return &fuzz.slots[i];
-	return NULL;
-}
-
-static struct nest_cap cap_of(const struct slot *s)
-{
-	return s ? s->cap : NEST_CAP_INVALID;
+	struct slots table = { fuzz.slots, MAX_SLOTS };
+	return slots_pick(&table, in, 0, mask);
 }
 
 static uint64_t cap_ident(struct nest_cap cap)
@@ -240,27 +198,7 @@ static void check_accounts(void)
 {
 	unsigned __int128 ram = 0, caps = 0;
 
-	for (struct pd_server *pd = fuzz.core.pds; pd; pd = pd->next) {
-		const struct account *a = &pd->account;
-		uint64_t ds_ram = 0, ds_count = 0;
-		for (struct dataspace *ds = pd->dataspaces; ds; ds = ds->next) {
-			ds_ram += ds->size;
-			ds_count++;
-		}
-		CHECKF(a->ram_used <= a->ram_quota && a->cap_used <= a->cap_quota,
-		       "PD \"%s\" uses more than its quota: ram %llu of %llu, caps %llu of %llu",
-		       pd->label, (unsigned long long)a->ram_used, (unsigned long long)a->ram_quota,
-		       (unsigned long long)a->cap_used, (unsigned long long)a->cap_quota);
-		CHECKF(a->ram_used == ds_ram + pd->data_charge &&
-		       a->cap_used == ds_count + pd->object_caps,
-		       "PD \"%s\" counts ram %llu caps %llu, holds ram %llu caps %llu", pd->label,
-		       (unsigned long long)a->ram_used, (unsigned long long)a->cap_used,
-		       (unsigned long long)(ds_ram + pd->data_charge),
-		       (unsigned long long)(ds_count + pd->object_caps));
-		CHECK(nest_ep_lookup(&fuzz.core.ep, pd->object.cap) == &pd->object);
-		ram  += a->ram_quota;
-		caps += a->cap_quota;
-	}
+	core_accounts_check(&fuzz.core, &ram, &caps);
 	for (struct core_session *s = fuzz.core.sessions; s; s = s->next) {
 		CHECK(nest_ep_lookup(&fuzz.core.ep, s->object->cap) == s->object);
 		ram  += s->ram_donated;
@@ -333,7 +271,7 @@ static enum nest_error call(struct slot *target, struct nest_msg *request, struc
 
 	uint32_t word = nest_msg_word(request);
 
-	if (!caller_call(&fuzz.caller, cap_of(target), request, reply)) {
+	if (!caller_call(&fuzz.caller, slot_cap(target), request, reply)) {
 		CHECKF(!served, "core left a call unanswered");
 		caller_abandon(reply);             /* a forged capability: nobody serves it */
 		reply->status = NEST_ERR_UNAVAILABLE;
@@ -427,7 +365,7 @@ static void op_upgrade(struct fuzz_input *in)
 
 	take_args(in, args, sizeof(args), true);
 	start(&msg, NEST_RPC_WORD(parent, parent_op_upgrade));
-	nest_msg_put_cap(&msg, cap_of(session));
+	nest_msg_put_cap(&msg, slot_cap(session));
 	nest_msg_put_str(&msg, args);
 	call(parent, &msg, &reply);
 	done(&reply);
@@ -441,7 +379,7 @@ static void op_close(struct fuzz_input *in)
 	struct call reply;
 
 	start(&msg, NEST_RPC_WORD(parent, parent_op_close));
-	nest_msg_put_cap(&msg, cap_of(session));
+	nest_msg_put_cap(&msg, slot_cap(session));
 	if (call(parent, &msg, &reply) == NEST_OK) {
 		CHECKF(alive, "core closed a session that was gone");
 		CHECKF(!nest_ep_lookup(&fuzz.core.ep, session->cap) && refused(session->cap),
@@ -463,7 +401,7 @@ static void op_parent_other(struct fuzz_input *in)
 		take_text(in, text, sizeof(text));
 		start(&msg, NEST_RPC_WORD(parent, parent_op_announce));
 		nest_msg_put_str(&msg, text);
-		nest_msg_put_cap(&msg, cap_of(pick(in, ANY_KIND)));
+		nest_msg_put_cap(&msg, slot_cap(pick(in, ANY_KIND)));
 		nest_msg_put_u32(&msg, take_u8(in) & 1);
 		break;
 	case 1:
@@ -477,11 +415,11 @@ static void op_parent_other(struct fuzz_input *in)
 		break;
 	case 3:
 		start(&msg, NEST_RPC_WORD(parent, parent_op_resource_avail_sigh));
-		nest_msg_put_cap(&msg, cap_of(pick(in, KIND(SLOT_CONTEXT))));
+		nest_msg_put_cap(&msg, slot_cap(pick(in, KIND(SLOT_CONTEXT))));
 		break;
 	case 4:
 		start(&msg, NEST_RPC_WORD(parent, parent_op_yield_sigh));
-		nest_msg_put_cap(&msg, cap_of(pick(in, KIND(SLOT_CONTEXT))));
+		nest_msg_put_cap(&msg, slot_cap(pick(in, KIND(SLOT_CONTEXT))));
 		break;
 	case 5:
 		start(&msg, NEST_RPC_WORD(parent, parent_op_yield_request));
@@ -491,7 +429,7 @@ static void op_parent_other(struct fuzz_input *in)
 		break;
 	case 7:
 		start(&msg, NEST_RPC_WORD(parent, parent_op_heartbeat_sigh));
-		nest_msg_put_cap(&msg, cap_of(pick(in, KIND(SLOT_CONTEXT))));
+		nest_msg_put_cap(&msg, slot_cap(pick(in, KIND(SLOT_CONTEXT))));
 		break;
 	default:
 		start(&msg, NEST_RPC_WORD(parent, parent_op_heartbeat_response));
@@ -541,7 +479,7 @@ static void op_pd_dataspace(struct fuzz_input *in)
 	bool rom;
 
 	start(&msg, NEST_RPC_WORD(pd, op));
-	nest_msg_put_cap(&msg, cap_of(ds));
+	nest_msg_put_cap(&msg, slot_cap(ds));
 	if (call(pd, &msg, &reply) == NEST_OK && op == pd_op_dataspace_info) {
 		nest_msg_get_u64(&reply.reply, &size);
 		nest_msg_get_u32(&reply.reply, &kind);
@@ -564,7 +502,7 @@ static void op_transfer(struct fuzz_input *in)
 	struct call reply;
 
 	start(&msg, NEST_RPC_WORD(pd, pd_op_transfer_quota));
-	nest_msg_put_cap(&msg, cap_of(to));
+	nest_msg_put_cap(&msg, slot_cap(to));
 	nest_msg_put_u64(&msg, take_amount(in));
 	nest_msg_put_u64(&msg, take_amount(in));
 	call(pd, &msg, &reply);
@@ -613,8 +551,8 @@ static void op_start(struct fuzz_input *in)
 
 	take_text(in, name, sizeof(name));
 	start(&msg, NEST_RPC_WORD(pd, pd_op_start));
-	nest_msg_put_cap(&msg, cap_of(binary));
-	nest_msg_put_cap(&msg, cap_of(parent));
+	nest_msg_put_cap(&msg, slot_cap(binary));
+	nest_msg_put_cap(&msg, slot_cap(parent));
 	nest_msg_put_str(&msg, name);
 	call(pd, &msg, &reply);
 	done(&reply);
@@ -631,7 +569,7 @@ static void op_pd_life(struct fuzz_input *in)
 		start(&msg, NEST_RPC_WORD(pd, pd_op_stop));
 	} else if (which == 1) {
 		start(&msg, NEST_RPC_WORD(pd, pd_op_exit_sigh));
-		nest_msg_put_cap(&msg, cap_of(pick(in, KIND(SLOT_CONTEXT))));
+		nest_msg_put_cap(&msg, slot_cap(pick(in, KIND(SLOT_CONTEXT))));
 	} else {
 		start(&msg, NEST_RPC_WORD(pd, pd_op_exit_state));
 	}
@@ -682,7 +620,7 @@ static void op_rom(struct fuzz_input *in)
 		start(&msg, NEST_RPC_WORD(rom, rom_op_update));
 	} else {
 		start(&msg, NEST_RPC_WORD(rom, rom_op_sigh));
-		nest_msg_put_cap(&msg, cap_of(pick(in, KIND(SLOT_CONTEXT))));
+		nest_msg_put_cap(&msg, slot_cap(pick(in, KIND(SLOT_CONTEXT))));
 	}
 	if (call(rom, &msg, &reply) == NEST_OK && which == 0 && (ds = take_cap(&reply, SLOT_ROM_DS, 0))) {
 		nest_msg_get_u64(&reply.reply, &size);
@@ -823,7 +761,7 @@ static void op_rm(struct fuzz_input *in)
 		nest_msg_put_u64(&msg, take_amount(in));
 	} else {
 		start(&msg, NEST_RPC_WORD(rm, rm_op_destroy));
-		nest_msg_put_cap(&msg, cap_of(map = pick(in, KIND(SLOT_REGION_MAP))));
+		nest_msg_put_cap(&msg, slot_cap(map = pick(in, KIND(SLOT_REGION_MAP))));
 	}
 	if (call(rm, &msg, &reply) == NEST_OK) {
 		if (create)
@@ -842,7 +780,7 @@ static void op_attach(struct fuzz_input *in)
 	struct call reply;
 
 	start(&msg, NEST_RPC_WORD(region_map, region_map_op_attach));
-	nest_msg_put_cap(&msg, cap_of(ds));
+	nest_msg_put_cap(&msg, slot_cap(ds));
 	nest_msg_put_u64(&msg, where & 1 ? (uint64_t)NEST_RM_ANYWHERE : take_amount(in));
 	nest_msg_put_u64(&msg, where & 2 ? 0 : take_amount(in));
 	nest_msg_put_u64(&msg, where & 4 ? 0 : take_amount(in));
@@ -873,7 +811,7 @@ static void op_region_map(struct fuzz_input *in)
 		break;
 	default:
 		start(&msg, NEST_RPC_WORD(region_map, region_map_op_sigh));
-		nest_msg_put_cap(&msg, cap_of(pick(in, KIND(SLOT_CONTEXT))));
+		nest_msg_put_cap(&msg, slot_cap(pick(in, KIND(SLOT_CONTEXT))));
 		break;
 	}
 	if (call(map, &msg, &reply) == NEST_OK) {
@@ -931,7 +869,7 @@ static void op_raw(struct fuzz_input *in)
 	nest_msg_put_raw(&msg, payload, len);
 	msg.cap_count = take_u8(in) % (NEST_MSG_MAX_CAPS + 1);
 	for (unsigned i = 0; i < msg.cap_count; i++) {
-		msg.caps[i] = cap_of(pick(in, ANY_KIND));
+		msg.caps[i] = slot_cap(pick(in, ANY_KIND));
 		if (!nest_cap_valid(msg.caps[i]))
 			msg.cap_count = i;
 	}
@@ -976,7 +914,7 @@ static void op_copy_or_drop(struct fuzz_input *in)
 	if (!s)
 		return;
 	if (!copy) {
-		slot_release(s);
+		slot_close(s);
 		return;
 	}
 	if (nest_cap_copy(s->cap, &dup) == NEST_OK)
@@ -1058,7 +996,7 @@ static void shut_down(void)
 		struct slot *s = &fuzz.slots[i];
 		if (nest_cap_valid(s->cap) && s->kind != SLOT_PARENT && (KIND(s->kind) & OBJECT_KINDS))
 			CHECKF(refused(s->cap), "an object outlived core's sessions");
-		slot_release(s);
+		slot_close(s);
 	}
 	nest_ep_fini(&core->ep);
 	for (unsigned i = 0; i < MODULE_COUNT; i++)
@@ -1075,15 +1013,11 @@ static void remove_report_dir(void)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	struct rlimit limit;
 	(void)argc; (void)argv;
 
 	signal(SIGPIPE, SIG_IGN);             /* as core: a context may be gone */
 	fuzz.trace = getenv("NEST_FUZZ_TRACE") != NULL;
-	if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
-		limit.rlim_cur = limit.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &limit);
-	}
+	fuzz_raise_descriptor_limit();
 	memset(big_module, 'x', sizeof(big_module));
 	snprintf(fuzz.report_path, sizeof(fuzz.report_path), "%s/nest-core-fuzz.XXXXXX",
 	         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include "tests/fuzz/targets/fuzz_check.h"
 
@@ -101,4 +102,13 @@ void fd_census_expect_same(const struct fd_census *census, const char *when)
 	for (int fd = 0; fd < FD_CENSUS_MAX; fd++)
 		if (census->open[fd / 8] && census_has(census, fd))
 			CHECKF(fd_is_open(fd), "descriptor %d closed %s", fd, when);
+}
+
+void fuzz_raise_descriptor_limit(void)
+{
+	struct rlimit limit;
+	if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
+		limit.rlim_cur = limit.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &limit);
+	}
 }

@@ -30,4 +30,7 @@ void fd_census_expect_same(const struct fd_census *census, const char *when);
 /* the descriptor is open */
 bool fd_is_open(int fd);
 
+/* as many descriptors as the hard limit allows: a run holds many at once */
+void fuzz_raise_descriptor_limit(void);
+
 #endif

@@ -46,7 +46,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <nest/platform.h>
 #include <nest/session_args.h>
 #include <nest/session/log.h>
@@ -63,6 +62,7 @@
 #include "tests/fuzz/targets/fuzz_check.h"
 #include "tests/fuzz/targets/fuzz_input.h"
 #include "tests/fuzz/targets/init_world.h"
+#include "tests/fuzz/targets/slots.h"
 
 enum {
 	MAX_CHILDREN = 16, MAX_SLOTS = 64, MAX_CALLS = 32, MAX_OPS = 96, MAX_CONFIG = 2048,
@@ -78,17 +78,6 @@ struct fake_child {                      /* a process init started, played by th
 enum slot_kind {
 	SLOT_PARENT, SLOT_PD, SLOT_SESSION, SLOT_CONTEXT, SLOT_ROOT, SLOT_FORGED, SLOT_DATASPACE,
 	SLOT_FORWARDED,
-};
-
-#define KIND(k) (1u << (k))
-#define ANY_KIND (~0u)
-
-struct slot {
-	struct nest_cap cap;                 /* the holder's own descriptor; invalid: free */
-	enum slot_kind  kind;
-	int             holder;              /* a child's index, or HOLDER_PARENT */
-	int             aux;                 /* a context's receiving end, a forgery's peer */
-	uint64_t        ram, caps;           /* a forwarded session: what the parent donated */
 };
 
 enum call_purpose {
@@ -126,16 +115,9 @@ static struct {
 
 static struct slot *slot_add(int holder, enum slot_kind kind, struct nest_cap cap, int aux)
 {
-	for (unsigned i = 0; i < MAX_SLOTS; i++) {
-		struct slot *s = &fuzz.slots[i];
-		if (nest_cap_valid(s->cap))
-			continue;
-		*s = (struct slot){ .cap = cap, .kind = kind, .holder = holder, .aux = aux };
-		return s;
-	}
-	nest_cap_release(&cap);
-	plat_close(aux);
-	return NULL;
+	struct slots table = { fuzz.slots, MAX_SLOTS };
+	return slots_add(&table, (struct slot){ .cap = cap, .kind = kind, .holder = holder,
+	                                        .aux = aux });
 }
 
 static void slot_release(struct slot *s)
@@ -145,36 +127,14 @@ static void slot_release(struct slot *s)
 		fuzz.owed_ram  += s->ram;
 		fuzz.owed_caps += s->caps;
 	}
-	nest_cap_release(&s->cap);
-	plat_close(s->aux);
-	s->aux = -1;
+	slot_close(s);
 }
 
+/* a slot of holder of one of the kinds in mask (slots.h) */
 static struct slot *pick(struct fuzz_input *in, int holder, unsigned mask)
 {
-	uint8_t byte = take_u8(in);
-	unsigned n = byte & 0x7f, count = 0;
-
-	if (byte & 0x80)
-		mask = ANY_KIND;
-	for (unsigned i = 0; i < MAX_SLOTS; i++) {
-		struct slot *s = &fuzz.slots[i];
-		count += nest_cap_valid(s->cap) && s->holder == holder && (mask & KIND(s->kind));
-	}
-	if (!count)
-		return NULL;
-	n %= count;
-	for (unsigned i = 0; i < MAX_SLOTS; i++) {
-		struct slot *s = &fuzz.slots[i];
-		if (nest_cap_valid(s->cap) && s->holder == holder && (mask & KIND(s->kind)) && n-- == 0)
-			return s;
-	}
-	return NULL;
-}
-
-static struct nest_cap cap_of(const struct slot *s)
-{
-	return s ? s->cap : NEST_CAP_INVALID;
+	struct slots table = { fuzz.slots, MAX_SLOTS };
+	return slots_pick(&table, in, holder, mask);
 }
 
 /* the n-th child that runs, as an index, or -1 */
@@ -342,7 +302,7 @@ static void call(int holder, struct slot *target, struct nest_msg *request,
 	if (c == &unsent) {                   /* the caller has no thread left to wait */
 		c->call = (struct call){ .channel = -1, .status = NEST_ERR_UNAVAILABLE };
 		reply_arrived(c);
-	} else if (caller_call(&fuzz.caller, cap_of(target), request, &c->call)) {
+	} else if (caller_call(&fuzz.caller, slot_cap(target), request, &c->call)) {
 		reply_arrived(c);
 	}
 }
@@ -542,12 +502,12 @@ static void op_upgrade_or_close(struct fuzz_input *in)
 		return;
 	if (close) {
 		nest_msg_start(&msg, NEST_RPC_WORD(parent, parent_op_close));
-		nest_msg_put_cap(&msg, cap_of(session));
+		nest_msg_put_cap(&msg, slot_cap(session));
 		call(child, parent, &msg, CALL_CLOSE, copy_of(session), 0, 0);
 		return;
 	}
 	nest_msg_start(&msg, NEST_RPC_WORD(parent, parent_op_upgrade));
-	nest_msg_put_cap(&msg, cap_of(session));
+	nest_msg_put_cap(&msg, slot_cap(session));
 	nest_msg_put_str(&msg, args);
 	call_plain(child, parent, &msg);
 }
@@ -570,7 +530,7 @@ static void op_announce(struct fuzz_input *in)
 		root = slot_add(child, SLOT_ROOT, cap, -1);
 	nest_msg_start(&msg, NEST_RPC_WORD(parent, parent_op_announce));
 	nest_msg_put_str(&msg, service);
-	nest_msg_put_cap(&msg, cap_of(root));
+	nest_msg_put_cap(&msg, slot_cap(root));
 	nest_msg_put_u32(&msg, how >> 6 & 1);
 	call_plain(child, parent, &msg);
 }
@@ -598,11 +558,11 @@ static void op_parent_other(struct fuzz_input *in)
 		break;
 	case 2:
 		nest_msg_start(&msg, NEST_RPC_WORD(parent, parent_op_resource_avail_sigh));
-		nest_msg_put_cap(&msg, cap_of(context));
+		nest_msg_put_cap(&msg, slot_cap(context));
 		break;
 	case 3:
 		nest_msg_start(&msg, NEST_RPC_WORD(parent, parent_op_yield_sigh));
-		nest_msg_put_cap(&msg, cap_of(context));
+		nest_msg_put_cap(&msg, slot_cap(context));
 		break;
 	case 4:
 		nest_msg_start(&msg, NEST_RPC_WORD(parent, parent_op_yield_request));
@@ -612,7 +572,7 @@ static void op_parent_other(struct fuzz_input *in)
 		break;
 	case 6:
 		nest_msg_start(&msg, NEST_RPC_WORD(parent, parent_op_heartbeat_sigh));
-		nest_msg_put_cap(&msg, cap_of(context));
+		nest_msg_put_cap(&msg, slot_cap(context));
 		break;
 	default:
 		nest_msg_start(&msg, NEST_RPC_WORD(parent, parent_op_heartbeat_response));
@@ -644,7 +604,7 @@ static void op_use_session(struct fuzz_input *in)
 		break;
 	case 2:
 		nest_msg_start(&msg, NEST_RPC_WORD(rom, rom_op_sigh));
-		nest_msg_put_cap(&msg, cap_of(context));
+		nest_msg_put_cap(&msg, slot_cap(context));
 		break;
 	default:
 		nest_msg_start(&msg, NEST_RPC_WORD(log, log_op_write));
@@ -675,7 +635,7 @@ static void op_own_pd(struct fuzz_input *in)
 	}
 	if (which == 1) {
 		nest_msg_start(&msg, NEST_RPC_WORD(pd, pd_op_transfer_quota));
-		nest_msg_put_cap(&msg, cap_of(to));
+		nest_msg_put_cap(&msg, slot_cap(to));
 		nest_msg_put_u64(&msg, amount);
 		nest_msg_put_u64(&msg, take_amount(in));
 	} else {
@@ -828,7 +788,7 @@ static void op_raw(struct fuzz_input *in)
 	nest_msg_put_raw(&msg, payload, len);
 	msg.cap_count = take_u8(in) % (NEST_MSG_MAX_CAPS + 1);
 	for (unsigned i = 0; i < msg.cap_count; i++) {
-		msg.caps[i] = cap_of(pick(in, child, ANY_KIND));
+		msg.caps[i] = slot_cap(pick(in, child, ANY_KIND));
 		if (!nest_cap_valid(msg.caps[i]))
 			msg.cap_count = i;
 	}
@@ -939,15 +899,11 @@ static void shut_down(void)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	struct rlimit limit;
 	(void)argc; (void)argv;
 
 	signal(SIGPIPE, SIG_IGN);             /* as every component */
 	fuzz.trace = getenv("NEST_FUZZ_TRACE") != NULL;
-	if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
-		limit.rlim_cur = limit.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &limit);
-	}
+	fuzz_raise_descriptor_limit();
 	return 0;
 }
 

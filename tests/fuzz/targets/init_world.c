@@ -20,6 +20,7 @@
 #include <nest/session/root.h>
 #include <nest/session/timer.h>
 #include "core/core.h"
+#include "tests/fuzz/targets/core_accounts.h"
 #include "tests/fuzz/targets/fake_process.h"
 #include "tests/fuzz/targets/fuzz_check.h"
 #include "tests/fuzz/targets/init_world.h"
@@ -836,21 +837,7 @@ void world_check(void)
 {
 	unsigned __int128 ram = 0, caps = 0;
 
-	for (struct pd_server *pd = world.core.pds; pd; pd = pd->next) {
-		const struct account *a = &pd->account;
-		uint64_t ds_ram = 0, ds_count = 0;
-		for (struct dataspace *ds = pd->dataspaces; ds; ds = ds->next) {
-			ds_ram += ds->size;
-			ds_count++;
-		}
-		CHECKF(a->ram_used <= a->ram_quota && a->cap_used <= a->cap_quota,
-		       "PD \"%s\" uses more than its quota", pd->label);
-		CHECKF(a->ram_used == ds_ram + pd->data_charge &&
-		       a->cap_used == ds_count + pd->object_caps,
-		       "PD \"%s\" counts what it does not hold", pd->label);
-		ram  += a->ram_quota;
-		caps += a->cap_quota;
-	}
+	core_accounts_check(&world.core, &ram, &caps);
 	for (struct world_session *s = world.sessions; s; s = s->next) {
 		ram  += s->ram;
 		caps += s->caps;
