@@ -129,7 +129,8 @@ int main(int argc, char **argv)
 		return 3;
 	boot_watch_init(&core, &core.boot_watch, dir);   /* on failure it says why; core boots */
 
-	core.init_pd = pd_create(&core, "init", NULL, 0, 1);
+	/* init's location is the whole space, as a child's without <affinity> */
+	core.init_pd = pd_create(&core, "init", NULL, 0, sandbox_cpu_count(&core.sandbox));
 	if (!core.init_pd)
 		return 3;
 	core.init_pd->account.ram_quota = ram;

@@ -22,9 +22,10 @@ static const char *const service_names[SERVICE_COUNT] = {
 	[SERVICE_RM] = "RM", [SERVICE_REPORT] = "Report",
 };
 
-/* the CPUs of a PD's affinity within core's space: a position beyond it
- * wraps, a width beyond it is the whole space; without a width, the PD's
- * first CPU (Genode places a thread there unless told otherwise) */
+/* the CPUs of a PD's affinity location within core's space: a position
+ * beyond it wraps, a width beyond it is the whole space, and without
+ * affinity arguments it is the whole space, as Genode gives a child without
+ * <affinity> (core places the process on the location's first CPU) */
 static enum nest_error pd_affinity(const struct sandbox *sb, const char *args,
                                    unsigned *first, unsigned *count)
 {
@@ -34,7 +35,7 @@ static enum nest_error pd_affinity(const struct sandbox *sb, const char *args,
 	    nest_args_u64_or(args, "affinity_width", 0, &width))
 		return NEST_ERR_INVALID_ARGS;
 	*first = (unsigned)(x % space);
-	*count = (unsigned)(width == 0 ? 1 : width < space ? width : space);
+	*count = (unsigned)(width == 0 || width > space ? space : width);
 	return NEST_OK;
 }
 

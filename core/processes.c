@@ -53,7 +53,8 @@ void core_reap_later(struct core *core, struct process *process)
 	}
 	z->next = core->zombies;
 	core->zombies = z;
-	*process = (struct process){ .pid = 0, .pidfd = -1, .listener = -1, .supply = -1 };
+	*process = (struct process){ .pid = 0, .pidfd = -1, .listener = -1, .supply = -1,
+	                             .settle_cpu = -1 };
 }
 
 static struct process *traced_process(void *state, int pid)

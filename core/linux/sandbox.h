@@ -58,6 +58,7 @@ struct process {
 	bool unconfined;               /* started by core --no-sandbox: no limits */
 	int  listener;                 /* its socketpair and pipe2 calls, for core; -1: none */
 	int  supply;                   /* its runtime's requests for objects; -1: none */
+	int  settle_cpu;               /* host CPU it moves to at its first request; -1: none */
 	struct process_fault fault;
 };
 
@@ -79,8 +80,13 @@ void            sandbox_init_unconfined(struct sandbox *sb);
 /* the width of the affinity space: the CPUs core was allowed when it started */
 unsigned        sandbox_cpu_count(const struct sandbox *sb);
 
-/* start binary (a ROM memfd) sandboxed, with its parent and PD capabilities,
- * on positions cpu_first..cpu_first+cpu_count-1 of the space (modulo its width) */
+/*
+ * Start binary (a ROM memfd) sandboxed, with its parent and PD capabilities,
+ * in the location cpu_first..cpu_first+cpu_count-1 of the space (modulo its
+ * width). Its place is the first CPU of the location; a process whose
+ * location has more CPUs starts up (exec, the C library's initialization)
+ * on the others and settles on its place at its first request for objects.
+ */
 enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
                               int parent_cap, int pd_cap, unsigned cpu_first,
                               unsigned cpu_count, const struct sandbox_limits *limits,

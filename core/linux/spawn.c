@@ -368,7 +368,7 @@ enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
 	static char stack[SPAWN_STACK] __attribute__((aligned(16)));
 	struct spawn_args a = { .sb = sb, .name = name, .limits = limits, .error = 0, .step = 0 };
 	unsigned slot = slot_alloc(sb);
-	int pidfd = -1, flags, status, listener = -1;
+	int pidfd = -1, flags, status, listener = -1, settle_cpu;
 	pid_t pid;
 
 	if (!slot) {
@@ -378,9 +378,15 @@ enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
 	/* inside the namespaces slot n is user n; without them, the host's */
 	a.uid = sb->namespaces ? slot : COMPONENT_UID_BASE + slot - 1;
 
+	/* the place is the location's first CPU; the start-up runs beside it */
 	CPU_ZERO(&a.cpus);
-	for (unsigned i = 0; i < cpu_count && i < sb->cpu_count; i++)
+	settle_cpu = sb->cpus[cpu_first % sb->cpu_count];
+	for (unsigned i = 1; i < cpu_count && i < sb->cpu_count; i++)
 		CPU_SET(sb->cpus[(cpu_first + i) % sb->cpu_count], &a.cpus);
+	if (!CPU_COUNT(&a.cpus)) {
+		CPU_SET(settle_cpu, &a.cpus);
+		settle_cpu = -1;
+	}
 	a.pin = cpu_count > 0;
 	if (plat_channel_pair(&a.to_core[0], &a.to_core[1])) {
 		slot_mark(sb, slot, false);
@@ -422,7 +428,7 @@ enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
 	}
 	*process = (struct process){ .pid = pid, .pidfd = pidfd, .slot = slot,
 	                             .unconfined = sb->unconfined, .listener = listener,
-	                             .supply = a.supply[0] };
+	                             .supply = a.supply[0], .settle_cpu = settle_cpu };
 	tracer_attach(process);
 	return NEST_OK;
 }
