@@ -42,8 +42,10 @@ struct pd_server {
 	uint64_t           object_caps;       /* charged by its process: objects, contexts */
 	uint64_t           data_charge;       /* its binary's data and bss, while it runs */
 	unsigned           descriptor_limit;  /* the kernel's, from its largest cap quota */
+	unsigned           spawn_limit;       /* the one its process was started with */
 	enum nest_pd_state state;
 	struct process     process;
+	struct spawn_job  *spawning;          /* its process is being made */
 	struct nest_io_handler end_watch;   /* the process has ended */
 	struct nest_io_handler notify_watch; /* it waits for core to make objects */
 	struct nest_io_handler supply_watch; /* its runtime asks for a batch of them */
@@ -79,6 +81,7 @@ struct core_tracer {                      /* the kernel's word on faults */
 	struct core           *core;
 	int                    fd;
 	struct nest_io_handler handler;
+	struct nest_io_handler spawned;       /* starts the spawner thread ended */
 };
 
 struct core_stats {                       /* SIGUSR1 prints core's resource use */
@@ -157,6 +160,10 @@ bool            report_session_buffer(void *server, uint64_t ident, uint64_t *si
 
 enum nest_error core_stats_init(struct core *core, struct core_stats *stats);
 enum nest_error core_tracer_init(struct core *core, struct core_tracer *tracer);
+/* the spawner thread, and the entrypoint's watch for the starts it ended */
+enum nest_error core_spawner_init(struct core *core, struct core_tracer *tracer);
+/* a start ended: process (pid 0 if it failed with errno error) is the PD's */
+void            pd_spawned(struct pd_server *pd, struct process *process, int error);
 enum nest_error boot_watch_init(struct core *core, struct boot_watch *watch, const char *dir);
 void            boot_watch_fini(struct core *core, struct boot_watch *watch);
 /* signal the ROM sessions of a module that has a new version */

@@ -125,7 +125,7 @@ int main(int argc, char **argv)
 		return 3;
 	}
 	if (nest_ep_init(&core.ep) || core_parent_init(&core) || core_stats_init(&core, &core.stats) ||
-	    core_tracer_init(&core, &core.tracer))
+	    core_tracer_init(&core, &core.tracer) || core_spawner_init(&core, &core.tracer))
 		return 3;
 	boot_watch_init(&core, &core.boot_watch, dir);   /* on failure it says why; core boots */
 

@@ -54,7 +54,9 @@ static void quota_changed(struct pd_server *pd)
 	unsigned limit = descriptor_limit(pd->account.cap_quota);
 	if (pd->state != NEST_PD_RUNNING || limit <= pd->descriptor_limit)
 		return;
-	if (sandbox_limit_descriptors(&pd->process, limit))
+	if (pd->spawning)                    /* applied once the process is made */
+		pd->descriptor_limit = limit;
+	else if (sandbox_limit_descriptors(&pd->process, limit))
 		core_log("%s: cannot raise its descriptor limit", pd->label);
 	else
 		pd->descriptor_limit = limit;
@@ -410,14 +412,38 @@ enum nest_error pd_serve_start(struct pd_server *pd, struct nest_cap binary,
 	limits.descriptors = descriptor_limit(a->cap_quota);
 	err = sandbox_spawn(&pd->core->sandbox, m->fd, name, nest_cap_handle(parent),
 	                    nest_cap_handle(pd->own.cap), pd->cpu_first, pd->cpu_count,
-	                    &limits, &pd->process);
+	                    &limits, pd, &pd->spawning);
 	if (err) {
 		core_log("%s: cannot start '%s': %s", pd->label, m->name, nest_error_name(err));
 		return err;
 	}
 	pd->data_charge      = limits.data_bytes;
 	pd->descriptor_limit = limits.descriptors;
+	pd->spawn_limit      = limits.descriptors;
 	a->ram_used    += limits.data_bytes;
+	pd->state = NEST_PD_RUNNING;
+	return NEST_OK;
+}
+
+/* the spawner thread made the process, or could not */
+void pd_spawned(struct pd_server *pd, struct process *process, int error)
+{
+	enum nest_error err = NEST_OK;
+
+	pd->spawning = NULL;
+	pd->process  = *process;
+	if (!process->pid) {
+		core_log("%s: cannot start: %s", pd->label, strerror(error));
+		if (pd->state != NEST_PD_RUNNING)
+			return;
+		free_all_ram(pd);
+		pd->state     = NEST_PD_EXITED;
+		pd->exit_code = 127;             /* as a shell says of a binary it cannot run */
+		nest_signal_submit(pd->exit_sigh, 1);
+		if (pd == pd->core->init_pd)
+			nest_ep_stop(&pd->core->ep);
+		return;
+	}
 	err = nest_io_handler_init(&pd->core->ep, &pd->end_watch, pd->process.pidfd,
 	                           process_ended, pd);
 	if (!err && pd->process.listener >= 0)
@@ -427,12 +453,13 @@ enum nest_error pd_serve_start(struct pd_server *pd, struct nest_cap binary,
 	    !(err = nest_io_handler_init(&pd->core->ep, &pd->supply_watch, pd->process.supply,
 	                                 serve_supply, pd)))
 		pd->supply_watched = true;
-	if (err) {
+	/* stopped while it was being made, or cannot be watched: it ends now */
+	if (err || pd->state != NEST_PD_RUNNING)
 		sandbox_kill(&pd->process);
-		return err;
-	}
-	pd->state = NEST_PD_RUNNING;
-	return NEST_OK;
+	/* a quota raised meanwhile */
+	if (pd->descriptor_limit != pd->spawn_limit &&
+	    sandbox_limit_descriptors(&pd->process, pd->descriptor_limit))
+		core_log("%s: cannot raise its descriptor limit", pd->label);
 }
 
 /*
@@ -496,6 +523,8 @@ struct pd_server *pd_create(struct core *core, const char *label, struct pd_serv
 void pd_destroy(struct pd_server *pd)
 {
 	pd_serve_stop(pd);
+	if (pd->spawning)
+		sandbox_spawn_disown(pd->spawning);
 	if (pd->process.pidfd >= 0) {
 		unwatch(pd);
 		core_reap_later(pd->core, &pd->process);

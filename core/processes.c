@@ -2,8 +2,8 @@
  * \brief  Core's processes: the signals the kernel delivers to them, and
  *         processes that outlive their PD
  *
- * A PD that is closed while its process is still being killed hands the
- * process over to here: core never waits for the kernel, it reaps the
+ * A PD that is closed while its process is still being made or killed
+ * hands the process over to here: core never waits for the kernel, it reaps the
  * process when its pidfd becomes readable. Signals delivered to any of
  * them are recorded by core/linux/tracer.c in the process they belong to.
  */
@@ -73,6 +73,34 @@ static void signals_delivered(void *state)
 {
 	struct core_tracer *tracer = state;
 	tracer_handle(tracer->fd, traced_process, tracer->core);
+}
+
+/* the spawner thread ended starts: each goes to its PD, or is ended again */
+static void starts_ended(void *state)
+{
+	struct core_tracer *tracer = state;
+	struct process process;
+	void *owner;
+	int error;
+
+	while (sandbox_spawn_ended(&tracer->core->sandbox, &owner, &process, &error)) {
+		if (owner) {
+			pd_spawned(owner, &process, error);
+		} else if (process.pid) {         /* its PD was closed meanwhile */
+			sandbox_kill(&process);
+			core_reap_later(tracer->core, &process);
+		}
+	}
+}
+
+enum nest_error core_spawner_init(struct core *core, struct core_tracer *tracer)
+{
+	enum nest_error err = sandbox_spawner_start(&core->sandbox);
+	tracer->core = core;
+	if (!err)
+		err = nest_io_handler_init(&core->ep, &tracer->spawned,
+		                           sandbox_spawner_fd(&core->sandbox), starts_ended, tracer);
+	return err;
 }
 
 enum nest_error core_tracer_init(struct core *core, struct core_tracer *tracer)

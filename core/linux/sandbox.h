@@ -7,6 +7,7 @@
 #ifndef NEST_CORE_LINUX_SANDBOX_H
 #define NEST_CORE_LINUX_SANDBOX_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -34,6 +35,8 @@ struct sandbox {
 	uint8_t slots_used[SANDBOX_SLOTS / 8];
 	uint16_t cpus[SANDBOX_CPUS_MAX];  /* host CPU of each position of the space */
 	unsigned cpu_count;               /* at least one */
+	pthread_t spawner;                /* makes the processes (spawner.c) */
+	int      spawn_requests[2], spawn_done[2];
 };
 
 /* what the kernel holds a component to; core derives it from its quota */
@@ -86,11 +89,24 @@ unsigned        sandbox_cpu_count(const struct sandbox *sb);
  * width). Its place is the first CPU of the location; a process whose
  * location has more CPUs starts up (exec, the C library's initialization)
  * on the others and settles on its place at its first request for objects.
+ *
+ * Starting runs on core's spawner thread (spawner.c), so that core's
+ * entrypoint never waits for a process to be made: sandbox_spawn prepares
+ * the start and hands it over; once sandbox_spawner_fd is readable,
+ * sandbox_spawn_ended gives back each start that ended, with the owner it
+ * was begun for and its process (pid 0 if it failed, error the errno).
+ * A start whose owner went away is disowned: it comes back with owner NULL.
  */
+struct spawn_job;
+enum nest_error sandbox_spawner_start(struct sandbox *sb);
+int             sandbox_spawner_fd(const struct sandbox *sb);
 enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
                               int parent_cap, int pd_cap, unsigned cpu_first,
                               unsigned cpu_count, const struct sandbox_limits *limits,
-                              struct process *process);
+                              void *owner, struct spawn_job **job);
+bool            sandbox_spawn_ended(struct sandbox *sb, void **owner, struct process *process,
+                                    int *error);
+void            sandbox_spawn_disown(struct spawn_job *job);
 /*
  * Socket pairs and pipes a component asks for are made by core, with these
  * buffers (supervisor.c): a socket holds at most SANDBOX_SOCKET_BUFFER of

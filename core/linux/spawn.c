@@ -14,7 +14,9 @@
  * and the new process takes a table of its own with just these
  * (CLOSE_RANGE_UNSHARE). Inside it, core drops to an unprivileged user,
  * sets resource limits, installs the seccomp filter and execs the binary
- * straight from its ROM memfd.
+ * straight from its ROM memfd. The clone runs on core's spawner thread
+ * (spawner.c): core's entrypoint prepares a start and finishes it, and
+ * never waits for one.
  *
  * The limits are the kernel's part of a component's accounting: core
  * derives them from the component's quota (pd_session.c), and each
@@ -23,6 +25,7 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <stdlib.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -39,6 +42,7 @@
 #include <unistd.h>
 #include <nest/platform.h>
 #include "core/linux/sandbox.h"
+#include "core/linux/spawner.h"
 #include "lib/base/linux/startup_handles.h"
 
 enum {
@@ -222,20 +226,31 @@ void sandbox_init_unconfined(struct sandbox *sb)
 	place_core(sb);
 }
 
-struct spawn_args {
+/*
+ * A start: prepared by core's entrypoint (sandbox_spawn), run by the
+ * spawner thread (spawner.c), finished by the entrypoint again
+ * (sandbox_spawn_ended). The job owns copies of every handle it passes on.
+ */
+struct spawn_job {
 	struct sandbox *sb;
-	const char     *name;
-	const struct sandbox_limits *limits;
+	void           *owner;          /* the entrypoint's; NULL once disowned */
+	char            name[64];
+	struct sandbox_limits limits;
+	int             binary, parent_cap, pd_cap;
+	unsigned        slot;
 	unsigned        uid;            /* as seen inside the namespaces */
+	int             settle_cpu;
 	int             to_core[2];     /* the filter's listener goes to core over [1] */
 	int             supply[2];      /* object supply: core's end, the component's */
 	cpu_set_t       cpus;
 	int             pin;
+	/* what the spawner made of it */
+	int             pid, pidfd, listener;
 	int             error;          /* errno of the failing step, seen by core */
 	int             step;
 };
 
-static int fail(struct spawn_args *a, int step)
+static int fail(struct spawn_job *a, int step)
 {
 	a->step  = step;
 	a->error = errno;
@@ -245,14 +260,14 @@ static int fail(struct spawn_args *a, int step)
 /* runs in the new process, sharing core's memory until exec (CLONE_VFORK) */
 static int spawn_child(void *arg)
 {
-	struct spawn_args *a = arg;
+	struct spawn_job *a = arg;
 	int root;
 	sigset_t none_blocked;
 	char *argv[2] = { (char *)a->name, NULL };
 	char *envp[1] = { NULL };
-	struct rlimit files   = { a->limits->descriptors, STARTUP_BINARY };
-	struct rlimit threads = { a->limits->threads, a->limits->threads };
-	struct rlimit data    = { a->limits->data_bytes, a->limits->data_bytes };
+	struct rlimit files   = { a->limits.descriptors, STARTUP_BINARY };
+	struct rlimit threads = { a->limits.threads, a->limits.threads };
+	struct rlimit data    = { a->limits.data_bytes, a->limits.data_bytes };
 	struct rlimit stack = { STACK_LIMIT, STACK_LIMIT };
 	struct rlimit space = { ADDRESS_SPACE_LIMIT, ADDRESS_SPACE_LIMIT };
 	struct rlimit none  = { 0, 0 };
@@ -270,7 +285,9 @@ static int spawn_child(void *arg)
 		if (setns(a->sb->ns_ipc, CLONE_NEWIPC))   return fail(a, 4);
 		if (setns(a->sb->ns_uts, CLONE_NEWUTS))   return fail(a, 5);
 		if (chdir("/"))                           return fail(a, 6);
-		if (setgroups(0, NULL))                   return fail(a, 7);
+		/* core has threads: glibc's wrappers would make the new
+		 * process signal them, as if it were one of them */
+		if (syscall(SYS_setgroups, 0, NULL))      return fail(a, 7);
 	}
 	/* in the namespaces, a table of its own with core's stdio and the
 	 * slots only; the handles that outlive exec lose close-on-exec, the
@@ -281,8 +298,8 @@ static int spawn_child(void *arg)
 	    fcntl(STARTUP_OBJECTS, F_SETFD, 0) ||
 	    dup3(SLOT_BINARY, STARTUP_BINARY, O_CLOEXEC) < 0 || close(SLOT_BINARY))
 		return fail(a, 11);
-	if (!a->sb->unconfined && setresgid(a->uid, a->uid, a->uid)) return fail(a, 8);
-	if (!a->sb->unconfined && setresuid(a->uid, a->uid, a->uid)) return fail(a, 9);
+	if (!a->sb->unconfined && syscall(SYS_setresgid, a->uid, a->uid, a->uid)) return fail(a, 8);
+	if (!a->sb->unconfined && syscall(SYS_setresuid, a->uid, a->uid, a->uid)) return fail(a, 9);
 	if ((root = open("/", O_PATH | O_CLOEXEC)) < 0 ||
 	    dup2(root, 0) < 0 || dup2(root, 1) < 0 ||
 	    (!a->sb->sanitized && dup2(root, 2) < 0))       /* sanitized: reports to core's */
@@ -360,77 +377,132 @@ static int make_supply(const struct sandbox *sb, int ends[2])
 	return result;
 }
 
+static void job_free(struct spawn_job *job)
+{
+	int *fds[] = { &job->binary, &job->parent_cap, &job->pd_cap, &job->to_core[0],
+	               &job->to_core[1], &job->supply[0], &job->supply[1] };
+	for (unsigned i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+	free(job);
+}
+
+static int copy_handle(int handle)
+{
+	return handle >= 0 ? fcntl(handle, F_DUPFD_CLOEXEC, 0) : -1;
+}
+
 enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
                               int parent_cap, int pd_cap, unsigned cpu_first,
                               unsigned cpu_count, const struct sandbox_limits *limits,
-                              struct process *process)
+                              void *owner, struct spawn_job **started)
 {
-	static char stack[SPAWN_STACK] __attribute__((aligned(16)));
-	struct spawn_args a = { .sb = sb, .name = name, .limits = limits, .error = 0, .step = 0 };
-	unsigned slot = slot_alloc(sb);
-	int pidfd = -1, flags, status, listener = -1, settle_cpu;
-	pid_t pid;
+	struct spawn_job *job = calloc(1, sizeof(*job));
+	enum nest_error err = NEST_ERR_IO;
 
-	if (!slot) {
-		errno = EAGAIN;
+	if (!job)
+		return NEST_ERR_OUT_OF_RAM;
+	*job = (struct spawn_job){ .sb = sb, .owner = owner, .limits = *limits,
+	                           .to_core = { -1, -1 }, .supply = { -1, -1 },
+	                           .pid = 0, .pidfd = -1, .listener = -1 };
+	snprintf(job->name, sizeof(job->name), "%s", name);
+	job->binary     = copy_handle(binary);
+	job->parent_cap = copy_handle(parent_cap);
+	job->pd_cap     = copy_handle(pd_cap);
+	if (!(job->slot = slot_alloc(sb))) {
+		job_free(job);
 		return NEST_ERR_OUT_OF_CAPS;
 	}
 	/* inside the namespaces slot n is user n; without them, the host's */
-	a.uid = sb->namespaces ? slot : COMPONENT_UID_BASE + slot - 1;
+	job->uid = sb->namespaces ? job->slot : COMPONENT_UID_BASE + job->slot - 1;
 
 	/* the place is the location's first CPU; the start-up runs beside it */
-	CPU_ZERO(&a.cpus);
-	settle_cpu = sb->cpus[cpu_first % sb->cpu_count];
+	CPU_ZERO(&job->cpus);
+	job->settle_cpu = sb->cpus[cpu_first % sb->cpu_count];
 	for (unsigned i = 1; i < cpu_count && i < sb->cpu_count; i++)
-		CPU_SET(sb->cpus[(cpu_first + i) % sb->cpu_count], &a.cpus);
-	if (!CPU_COUNT(&a.cpus)) {
-		CPU_SET(settle_cpu, &a.cpus);
-		settle_cpu = -1;
+		CPU_SET(sb->cpus[(cpu_first + i) % sb->cpu_count], &job->cpus);
+	if (!CPU_COUNT(&job->cpus)) {
+		CPU_SET(job->settle_cpu, &job->cpus);
+		job->settle_cpu = -1;
 	}
-	a.pin = cpu_count > 0;
-	if (plat_channel_pair(&a.to_core[0], &a.to_core[1])) {
-		slot_mark(sb, slot, false);
-		return NEST_ERR_IO;
+	job->pin = cpu_count > 0;
+	if (job->binary >= 0 && job->parent_cap >= 0 && job->pd_cap >= 0 &&
+	    !plat_channel_pair(&job->to_core[0], &job->to_core[1]) && !make_supply(sb, job->supply))
+		err = spawner_submit(sb, job);
+	if (err) {
+		slot_mark(sb, job->slot, false);
+		job_free(job);
+		return err;
 	}
-	if (make_supply(sb, a.supply)) {
-		plat_close(a.to_core[0]);
-		plat_close(a.to_core[1]);
-		slot_mark(sb, slot, false);
-		return NEST_ERR_IO;
+	*started = job;
+	return NEST_OK;
+}
+
+/* on the spawner thread: the process is made and has left core's memory */
+void spawn_job_run(struct spawn_job *a)
+{
+	static char stack[SPAWN_STACK] __attribute__((aligned(16)));
+	int flags = CLONE_VM | CLONE_VFORK | CLONE_FILES | CLONE_PIDFD | SIGCHLD |
+	            (a->sb->namespaces ? CLONE_NEWPID : 0);
+	int status;
+
+	a->pid = -1;
+	if (!fill_slot(STARTUP_PARENT, a->parent_cap) && !fill_slot(STARTUP_PD, a->pd_cap) &&
+	    !fill_slot(STARTUP_OBJECTS, a->supply[1]) &&
+	    !fill_slot(LISTENER_CHANNEL, a->to_core[1]) && !fill_slot(SLOT_BINARY, a->binary))
+		a->pid = clone(spawn_child, stack + sizeof(stack), flags, a, &a->pidfd);
+	if (a->pid < 0 && !a->step) {
+		a->step  = 20;
+		a->error = errno;
 	}
-	flags = CLONE_VM | CLONE_VFORK | CLONE_FILES | CLONE_PIDFD | SIGCHLD |
-	        (sb->namespaces ? CLONE_NEWPID : 0);
-	if (fill_slot(STARTUP_PARENT, parent_cap) || fill_slot(STARTUP_PD, pd_cap) ||
-	    fill_slot(STARTUP_OBJECTS, a.supply[1]) || fill_slot(LISTENER_CHANNEL, a.to_core[1]) ||
-	    fill_slot(SLOT_BINARY, binary))
-		pid = -1;
-	else
-		pid = clone(spawn_child, stack + sizeof(stack), flags, &a, &pidfd);
 	for (int slot = STARTUP_PARENT; slot < SLOT_PLACEHOLDER; slot++)
 		fill_slot(slot, -1);
-	plat_close(a.to_core[1]);
-	plat_close(a.supply[1]);
-	if (pid > 0 && !a.step && !sb->unconfined && take_listener(a.to_core[0], &listener)) {
-		a.step  = 19;
-		a.error = EPROTO;
-		kill(pid, SIGKILL);
+	/* the process's own now, or no one's */
+	close(a->to_core[1]);
+	close(a->supply[1]);
+	a->to_core[1] = a->supply[1] = -1;
+	if (a->pid > 0 && !a->step && !a->sb->unconfined &&
+	    take_listener(a->to_core[0], &a->listener)) {
+		a->step  = 19;
+		a->error = EPROTO;
+		kill(a->pid, SIGKILL);
 	}
-	plat_close(a.to_core[0]);
-	if (pid < 0 || a.step) {
-		if (pid > 0) {
-			waitpid(pid, &status, 0);
-			close(pidfd);
-		}
-		plat_close(a.supply[0]);
-		slot_mark(sb, slot, false);
-		errno = a.error;
-		return NEST_ERR_IO;
+	if (a->pid > 0 && a->step) {
+		waitpid(a->pid, &status, __WALL);
+		close(a->pidfd);
+		a->pidfd = -1;
 	}
-	*process = (struct process){ .pid = pid, .pidfd = pidfd, .slot = slot,
-	                             .unconfined = sb->unconfined, .listener = listener,
-	                             .supply = a.supply[0], .settle_cpu = settle_cpu };
-	tracer_attach(process);
-	return NEST_OK;
+	if (a->step)
+		a->pid = 0;
+}
+
+/* on core's entrypoint: the job came back from the spawner */
+bool sandbox_spawn_ended(struct sandbox *sb, void **owner, struct process *process, int *error)
+{
+	struct spawn_job *job = spawner_take(sb);
+
+	if (!job)
+		return false;
+	*owner = job->owner;
+	*error = job->error;
+	if (!job->pid) {
+		slot_mark(sb, job->slot, false);
+		*process = (struct process){ .pid = 0, .pidfd = -1, .listener = -1, .supply = -1,
+		                             .settle_cpu = -1 };
+	} else {
+		*process = (struct process){ .pid = job->pid, .pidfd = job->pidfd, .slot = job->slot,
+		                             .unconfined = sb->unconfined, .listener = job->listener,
+		                             .supply = job->supply[0], .settle_cpu = job->settle_cpu };
+		job->supply[0] = -1;
+		tracer_attach(process);
+	}
+	job_free(job);
+	return true;
+}
+
+void sandbox_spawn_disown(struct spawn_job *job)
+{
+	job->owner = NULL;
 }
 
 /* only the soft limit moves: raising a hard limit takes a capability core

@@ -145,16 +145,18 @@ void tracer_handle(int fd, struct process *(*lookup)(void *state, int pid), void
 		struct process *process;
 		int tid;
 
-		/* look first: a process that ended is reaped through its pidfd */
+		/* look first: a process that ended is reaped through its pidfd;
+		 * only at what this thread traces (__WNOTHREAD): a start that
+		 * failed before it was traced is the spawner thread's to reap */
 		memset(&info, 0, sizeof(info));
-		if (waitid(P_ALL, 0, &info, WEXITED | WSTOPPED | WNOHANG | WNOWAIT | __WALL) < 0 ||
-		    info.si_pid == 0)
+		if (waitid(P_ALL, 0, &info, WEXITED | WSTOPPED | WNOHANG | WNOWAIT | __WALL |
+		           __WNOTHREAD) < 0 || info.si_pid == 0)
 			return;
 		tid = info.si_pid;
 		if (exited(&info) && lookup(state, tid))
 			break;
 		/* a thread that ended is its tracer's to reap */
-		if (waitid(P_PID, (id_t)tid, &info, WEXITED | WSTOPPED | WNOHANG | __WALL) < 0 ||
+		if (waitid(P_PID, (id_t)tid, &info, WEXITED | WSTOPPED | WNOHANG | __WALL | __WNOTHREAD) < 0 ||
 		    exited(&info))
 			continue;
 		/* an event (a thread made, a new thread's first stop, a group

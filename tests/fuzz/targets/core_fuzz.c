@@ -953,7 +953,8 @@ static void boot(struct fuzz_input *in)
 	core->modules      = fuzz.modules;
 	core->module_count = MODULE_COUNT;
 	core->report_dir   = flags & 1 ? fuzz.report_dir : -1;
-	CHECK(nest_ep_init(&core->ep) == NEST_OK && core_parent_init(core) == NEST_OK);
+	CHECK(nest_ep_init(&core->ep) == NEST_OK && core_parent_init(core) == NEST_OK &&
+	      core_spawner_init(core, &core->tracer) == NEST_OK);
 	CHECK((core->init_pd = pd_create(core, "init", NULL, 0, 1)));
 	fuzz.ram  = core->init_pd->account.ram_quota = take_amount(in);
 	fuzz.caps = core->init_pd->account.cap_quota = take_amount(in);
@@ -999,6 +1000,7 @@ static void shut_down(void)
 		slot_close(s);
 	}
 	nest_ep_fini(&core->ep);
+	fake_spawner_stop();
 	for (unsigned i = 0; i < MODULE_COUNT; i++)
 		plat_close(fuzz.modules[i].fd);
 	fd_census_expect_same(&fuzz.baseline, "after core closed every session");

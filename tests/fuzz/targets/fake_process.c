@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <elf.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
@@ -65,12 +66,48 @@ const void *fake_process_binary(size_t *size)
 	return &image;
 }
 
+/* starts end in the order they began, each told through a byte in a pipe,
+ * as the spawner thread tells core's entrypoint */
+struct spawn_job {
+	void          *owner;          /* NULL: disowned */
+	struct process process;
+	int            error;
+};
+
+static struct spawn_job jobs[MAX_PROCESSES];
+static unsigned job_first, job_count;
+static int spawned[2] = { -1, -1 };
+
+enum nest_error sandbox_spawner_start(struct sandbox *sb)
+{
+	(void)sb;
+	CHECKF(spawned[0] < 0, "a second spawner");
+	CHECK(pipe2(spawned, O_CLOEXEC | O_NONBLOCK) == 0);
+	return NEST_OK;
+}
+
+int sandbox_spawner_fd(const struct sandbox *sb)
+{
+	(void)sb;
+	return spawned[0];
+}
+
+void fake_spawner_stop(void)
+{
+	CHECKF(job_count == 0, "%u starts never ended", job_count);
+	close(spawned[0]);
+	close(spawned[1]);
+	spawned[0] = spawned[1] = -1;
+	job_first = 0;
+}
+
 enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
                               int parent_cap, int pd_cap, unsigned cpu_first,
                               unsigned cpu_count, const struct sandbox_limits *limits,
-                              struct process *process)
+                              void *owner, struct spawn_job **started)
 {
 	struct fake_process *p = find(0);
+	struct spawn_job *job = &jobs[(job_first + job_count) % MAX_PROCESSES];
 	int ends[2], parent_copy, pd_copy;
 	(void)sb;
 
@@ -82,13 +119,22 @@ enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
 	       limits->threads > 0 && limits->data_bytes >= FAKE_BINARY_DATA,
 	       "limits of %u descriptors, %u threads, %llu bytes of data", limits->descriptors,
 	       limits->threads, (unsigned long long)limits->data_bytes);
-	if (fake_process_hooks.fail_spawn || !p)
-		return NEST_ERR_IO;
-	if (pipe2(ends, O_CLOEXEC))
-		return NEST_ERR_IO;
+	CHECKF(spawned[0] >= 0, "a start without the spawner");
+	if (!p || job_count == MAX_PROCESSES)
+		return NEST_ERR_OUT_OF_CAPS;
+	CHECK(write(spawned[1], "", 1) == 1);
+	job_count++;
+	*started = job;
+	*job = (struct spawn_job){ .owner = owner, .error = EAGAIN,
+	                           .process = { .pid = 0, .pidfd = -1, .listener = -1,
+	                                        .supply = -1, .settle_cpu = -1 } };
+	if (fake_process_hooks.fail_spawn)   /* the host refused: it ends failed */
+		return NEST_OK;
+	CHECK(pipe2(ends, O_CLOEXEC) == 0);
 	*p = (struct fake_process){ .pid = next_pid++, .write_end = ends[1],
 	                            .descriptors = limits->descriptors };
-	*process = (struct process){ .pid = p->pid, .pidfd = ends[0], .listener = -1, .supply = -1 };
+	job->process.pid   = p->pid;
+	job->process.pidfd = ends[0];
 	/* the process inherits the capabilities: copies of its own */
 	parent_copy = fcntl(parent_cap, F_DUPFD_CLOEXEC, 0);
 	pd_copy     = fcntl(pd_cap, F_DUPFD_CLOEXEC, 0);
@@ -101,6 +147,28 @@ enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
 		close(pd_copy);
 	}
 	return NEST_OK;
+}
+
+bool sandbox_spawn_ended(struct sandbox *sb, void **owner, struct process *process, int *error)
+{
+	struct spawn_job *job = &jobs[job_first];
+	char byte;
+	(void)sb;
+
+	if (read(spawned[0], &byte, 1) != 1)
+		return false;
+	CHECKF(job_count > 0, "a start ended that never began");
+	*owner   = job->owner;
+	*process = job->process;
+	*error   = job->error;
+	job_first = (job_first + 1) % MAX_PROCESSES;
+	job_count--;
+	return true;
+}
+
+void sandbox_spawn_disown(struct spawn_job *job)
+{
+	job->owner = NULL;
 }
 
 void fake_process_end(int pid, bool signalled, int code)

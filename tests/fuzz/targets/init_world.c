@@ -219,7 +219,7 @@ void world_timer_fire(void)
 	}
 }
 
-static enum nest_error timer_create(struct world_session *s)
+static enum nest_error fake_timer_create(struct world_session *s)
 {
 	struct timer_server *t = calloc(1, sizeof(*t));
 
@@ -355,7 +355,7 @@ static enum nest_error create(struct world_session *s, const char *label, const 
 	}
 	case W_ROM:    return rom_create(label, s);
 	case W_LOG:    return log_session_create(&world.core, label, &s->server, &s->object);
-	case W_TIMER:  return timer_create(s);
+	case W_TIMER:  return fake_timer_create(s);
 	case W_REPORT: return report_create(args, s);
 	case W_SERVICES: break;
 	}
@@ -814,7 +814,8 @@ void world_boot(uint64_t ram, uint64_t caps, struct nest_cap *parent, struct nes
 	world.core.modules      = &world.binary;
 	world.core.module_count = 1;
 	world.core.report_dir   = -1;
-	CHECK(nest_ep_init(&world.core.ep) == NEST_OK);
+	CHECK(nest_ep_init(&world.core.ep) == NEST_OK &&
+	      core_spawner_init(&world.core, &world.core.tracer) == NEST_OK);
 	CHECK((world.init_pd = pd_create(&world.core, "init", NULL, 0, 1)));
 	CHECK((world.client_pd = pd_create(&world.core, "parent's client", NULL, 0, 1)));
 	/* as at a real core, all quota together fits 64 bits: no account can wrap */
@@ -900,6 +901,7 @@ void world_shut_down(void)
 	for (unsigned i = 0; i < world.announced_count; i++)
 		nest_cap_release(&world.announced[i]);
 	nest_ep_fini(&world.core.ep);
+	fake_spawner_stop();
 	plat_close(world.binary.fd);
 	fake_process_reset();
 }
