@@ -99,6 +99,8 @@ unsigned        sandbox_cpu_count(const struct sandbox *sb);
  */
 struct spawn_job;
 enum nest_error sandbox_spawner_start(struct sandbox *sb);
+/* starts the entrypoint did not take back are lost: take them first */
+void            sandbox_spawner_stop(struct sandbox *sb);
 int             sandbox_spawner_fd(const struct sandbox *sb);
 enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
                               int parent_cap, int pd_cap, unsigned cpu_first,

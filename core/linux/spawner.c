@@ -73,6 +73,15 @@ enum nest_error sandbox_spawner_start(struct sandbox *sb)
 	return NEST_OK;
 }
 
+void sandbox_spawner_stop(struct sandbox *sb)
+{
+	close(sb->spawn_requests[1]);       /* the thread sees the end, finishing its job */
+	pthread_join(sb->spawner, NULL);
+	close(sb->spawn_requests[0]);
+	close(sb->spawn_done[0]);
+	close(sb->spawn_done[1]);
+}
+
 int sandbox_spawner_fd(const struct sandbox *sb)
 {
 	return sb->spawn_done[0];

@@ -1000,7 +1000,7 @@ static void shut_down(void)
 		slot_close(s);
 	}
 	nest_ep_fini(&core->ep);
-	fake_spawner_stop();
+	sandbox_spawner_stop(&core->sandbox);
 	for (unsigned i = 0; i < MODULE_COUNT; i++)
 		plat_close(fuzz.modules[i].fd);
 	fd_census_expect_same(&fuzz.baseline, "after core closed every session");

@@ -39,8 +39,6 @@ void     fake_process_end(int pid, bool signalled, int code);
 int      fake_process_running(unsigned n);
 /* processes spawned and not yet released */
 unsigned fake_process_count(void);
-/* the spawner's pipe goes, once every start has ended (core_spawner_init made it) */
-void     fake_spawner_stop(void);
 /* for a new input: no process may be left, pids count from the start */
 void     fake_process_reset(void);
 

@@ -901,7 +901,7 @@ void world_shut_down(void)
 	for (unsigned i = 0; i < world.announced_count; i++)
 		nest_cap_release(&world.announced[i]);
 	nest_ep_fini(&world.core.ep);
-	fake_spawner_stop();
+	sandbox_spawner_stop(&world.core.sandbox);
 	plat_close(world.binary.fd);
 	fake_process_reset();
 }
