@@ -305,7 +305,7 @@ enum nest_error pd_serve_quota(struct pd_server *pd, uint64_t *ram_quota, uint64
 enum nest_error pd_serve_descriptors(struct pd_server *pd, uint32_t *open, uint32_t *limit)
 {
 	bool running = pd->state == NEST_PD_RUNNING;
-	*open  = running ? sandbox_descriptors_open(&pd->process) : 0;
+	*open  = running && !pd->spawning ? sandbox_descriptors_open(&pd->process) : 0;
 	*limit = running ? pd->descriptor_limit : 0;
 	return NEST_OK;
 }
@@ -454,8 +454,10 @@ void pd_spawned(struct pd_server *pd, struct process *process, int error)
 	                                 serve_supply, pd)))
 		pd->supply_watched = true;
 	/* stopped while it was being made, or cannot be watched: it ends now */
-	if (err || pd->state != NEST_PD_RUNNING)
+	if (err || pd->state != NEST_PD_RUNNING) {
 		sandbox_kill(&pd->process);
+		return;
+	}
 	/* a quota raised meanwhile */
 	if (pd->descriptor_limit != pd->spawn_limit &&
 	    sandbox_limit_descriptors(&pd->process, pd->descriptor_limit))
