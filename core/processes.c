@@ -3,9 +3,10 @@
  *         processes that outlive their PD
  *
  * A PD that is closed while its process is still being made or killed
- * hands the process over to here: core never waits for the kernel, it reaps the
- * process when its pidfd becomes readable. Signals delivered to any of
- * them are recorded by core/linux/tracer.c in the process they belong to.
+ * hands the process over to here: core never waits for the kernel, it
+ * reaps the process when its pidfd becomes readable. Signals delivered to
+ * any of them are recorded by core/linux/tracer.c in the process they
+ * belong to.
  */
 #include <stdlib.h>
 #include "core/core.h"

@@ -11,7 +11,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -40,19 +39,6 @@ static int make_objects(const struct sandbox *sb, uint32_t kind, unsigned count,
 	return -error;
 }
 
-/* the start-up is over once the runtime asks: the process takes its place */
-static void settle(struct process *process)
-{
-	cpu_set_t place;
-
-	if (process->settle_cpu < 0)
-		return;
-	CPU_ZERO(&place);
-	CPU_SET(process->settle_cpu, &place);
-	sched_setaffinity(process->pid, sizeof(place), &place);   /* a placement, not a guarantee */
-	process->settle_cpu = -1;
-}
-
 enum nest_error sandbox_serve_supply(const struct sandbox *sb, struct process *process)
 {
 	struct object_request request;
@@ -61,7 +47,7 @@ enum nest_error sandbox_serve_supply(const struct sandbox *sb, struct process *p
 	int unread = 0;
 	ssize_t got = recv(process->supply, &request, sizeof(request), MSG_DONTWAIT);
 
-	settle(process);
+	sandbox_settle(process);
 	if (got == 0 || (got < 0 && errno != EAGAIN && errno != EINTR))
 		return NEST_ERR_INVALID_CAP;          /* the component's end is gone */
 	if (got != sizeof(request) ||

@@ -109,6 +109,10 @@ enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
 bool            sandbox_spawn_ended(struct sandbox *sb, void **owner, struct process *process,
                                     int *error);
 void            sandbox_spawn_disown(struct spawn_job *job);
+/* the start-up is over once the process first asks core for objects (by its
+ * runtime's supply or a system call the filter hands to core): it moves to
+ * its place; one that never asks stays on the other CPUs of its location */
+void            sandbox_settle(struct process *process);
 /*
  * Socket pairs and pipes a component asks for are made by core, with these
  * buffers (supervisor.c): a socket holds at most SANDBOX_SOCKET_BUFFER of

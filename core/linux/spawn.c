@@ -505,6 +505,18 @@ void sandbox_spawn_disown(struct spawn_job *job)
 	job->owner = NULL;
 }
 
+void sandbox_settle(struct process *process)
+{
+	cpu_set_t place;
+
+	if (process->settle_cpu < 0)
+		return;
+	CPU_ZERO(&place);
+	CPU_SET(process->settle_cpu, &place);
+	sched_setaffinity(process->pid, sizeof(place), &place);   /* a placement, not a guarantee */
+	process->settle_cpu = -1;
+}
+
 /* only the soft limit moves: raising a hard limit takes a capability core
  * may lack, and the component cannot change its limits (seccomp.c) */
 enum nest_error sandbox_limit_descriptors(struct process *process, unsigned descriptors)

@@ -139,6 +139,7 @@ void sandbox_serve_notification(struct sandbox *sb, struct process *process)
 	struct seccomp_notif_resp resp;
 	int result;
 
+	sandbox_settle(process);
 	memset(&req, 0, sizeof(req));
 	if (ioctl(process->listener, SECCOMP_IOCTL_NOTIF_RECV, &req))
 		return;                         /* the caller went away meanwhile */

@@ -156,8 +156,8 @@ void tracer_handle(int fd, struct process *(*lookup)(void *state, int pid), void
 		if (exited(&info) && lookup(state, tid))
 			break;
 		/* a thread that ended is its tracer's to reap */
-		if (waitid(P_PID, (id_t)tid, &info, WEXITED | WSTOPPED | WNOHANG | __WALL | __WNOTHREAD) < 0 ||
-		    exited(&info))
+		if (waitid(P_PID, (id_t)tid, &info, WEXITED | WSTOPPED | WNOHANG | __WALL |
+		           __WNOTHREAD) < 0 || exited(&info))
 			continue;
 		/* an event (a thread made, a new thread's first stop, a group
 		 * stop) delivers no signal: it goes on */
