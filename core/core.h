@@ -42,7 +42,6 @@ struct pd_server {
 	uint64_t           object_caps;       /* charged by its process: objects, contexts */
 	uint64_t           data_charge;       /* its binary's data and bss, while it runs */
 	unsigned           descriptor_limit;  /* the kernel's, from its largest cap quota */
-	unsigned           spawn_limit;       /* the one its process was started with */
 	enum nest_pd_state state;
 	struct process     process;
 	struct spawn_job  *spawning;          /* its process is being made */

@@ -52,11 +52,10 @@ static unsigned descriptor_limit(uint64_t cap_quota)
 static void quota_changed(struct pd_server *pd)
 {
 	unsigned limit = descriptor_limit(pd->account.cap_quota);
-	if (pd->state != NEST_PD_RUNNING || limit <= pd->descriptor_limit)
+	/* a process being made gets it once it is there (pd_spawned) */
+	if (pd->state != NEST_PD_RUNNING || pd->spawning || limit <= pd->descriptor_limit)
 		return;
-	if (pd->spawning)                    /* applied once the process is made */
-		pd->descriptor_limit = limit;
-	else if (sandbox_limit_descriptors(&pd->process, limit))
+	if (sandbox_limit_descriptors(&pd->process, limit))
 		core_log("%s: cannot raise its descriptor limit", pd->label);
 	else
 		pd->descriptor_limit = limit;
@@ -419,7 +418,6 @@ enum nest_error pd_serve_start(struct pd_server *pd, struct nest_cap binary,
 	}
 	pd->data_charge      = limits.data_bytes;
 	pd->descriptor_limit = limits.descriptors;
-	pd->spawn_limit      = limits.descriptors;
 	a->ram_used    += limits.data_bytes;
 	pd->state = NEST_PD_RUNNING;
 	return NEST_OK;
@@ -458,10 +456,7 @@ void pd_spawned(struct pd_server *pd, struct process *process, int error)
 		sandbox_kill(&pd->process);
 		return;
 	}
-	/* a quota raised meanwhile */
-	if (pd->descriptor_limit != pd->spawn_limit &&
-	    sandbox_limit_descriptors(&pd->process, pd->descriptor_limit))
-		core_log("%s: cannot raise its descriptor limit", pd->label);
+	quota_changed(pd);                   /* raised meanwhile */
 }
 
 /*

@@ -37,13 +37,20 @@ static void world_fini(struct world *w)
 #define CHECK_NONE_MOVED(w) do { CHECK_QUOTA((w).a, 100, 10); CHECK_QUOTA((w).b, 100, 10); \
 	CHECK_QUOTA((w).c, 100, 10); } while (0)
 
+/* the case most of these try: a pays b, and c pays a */
+static enum nest_error a_pays_b_c_pays_a(struct world *w, uint64_t ram, uint64_t caps,
+                                         uint64_t second_ram, uint64_t second_caps)
+{
+	return pd_serve_transfer_quotas(w->a, w->b->own.cap, ram, caps, w->c->own.cap,
+	                                w->a->own.cap, second_ram, second_caps);
+}
+
 UNIT_TEST(both_move)
 {
 	static struct world w;
 	world_init(&w, 100, 10);
 	CHECK(w.a && w.b && w.c);
-	CHECK_EQ_INT(pd_serve_transfer_quotas(w.a, w.b->own.cap, 30, 3, w.c->own.cap, w.a->own.cap,
-	                                      20, 2), NEST_OK);
+	CHECK_EQ_INT(a_pays_b_c_pays_a(&w, 30, 3, 20, 2), NEST_OK);
 	CHECK_QUOTA(w.a, 90, 9);
 	CHECK_QUOTA(w.b, 130, 13);
 	CHECK_QUOTA(w.c, 80, 8);
@@ -54,10 +61,8 @@ UNIT_TEST(neither_moves_when_the_second_cannot)
 {
 	static struct world w;
 	world_init(&w, 100, 10);
-	CHECK_EQ_INT(pd_serve_transfer_quotas(w.a, w.b->own.cap, 30, 3, w.c->own.cap, w.a->own.cap,
-	                                      20, 11), NEST_ERR_OUT_OF_CAPS);
-	CHECK_EQ_INT(pd_serve_transfer_quotas(w.a, w.b->own.cap, 30, 3, w.c->own.cap, w.a->own.cap,
-	                                      101, 1), NEST_ERR_OUT_OF_RAM);
+	CHECK_EQ_INT(a_pays_b_c_pays_a(&w, 30, 3, 20, 11), NEST_ERR_OUT_OF_CAPS);
+	CHECK_EQ_INT(a_pays_b_c_pays_a(&w, 30, 3, 101, 1), NEST_ERR_OUT_OF_RAM);
 	CHECK_NONE_MOVED(w);
 	world_fini(&w);
 }
@@ -66,8 +71,7 @@ UNIT_TEST(neither_moves_when_the_first_cannot)
 {
 	static struct world w;
 	world_init(&w, 100, 10);
-	CHECK_EQ_INT(pd_serve_transfer_quotas(w.a, w.b->own.cap, 300, 3, w.c->own.cap, w.a->own.cap,
-	                                      20, 2), NEST_ERR_OUT_OF_RAM);
+	CHECK_EQ_INT(a_pays_b_c_pays_a(&w, 300, 3, 20, 2), NEST_ERR_OUT_OF_RAM);
 	CHECK_NONE_MOVED(w);
 	world_fini(&w);
 }

@@ -51,11 +51,10 @@ enum {
 	 * touching a huge read-only mapping; dataspaces must fit in it too */
 	ADDRESS_SPACE_LIMIT = 4ul << 30,
 	SPAWN_STACK     = 64 * 1024,
-	LISTENER_CHANNEL = STARTUP_OBJECTS + 1,   /* until exec: to core, with the filter's listener */
 	/* core's descriptor slots for a new process's handles: the startup
 	 * numbers, then the binary's, then a placeholder each slot holds
 	 * between starts; the new process keeps the slots below PLACEHOLDER */
-	SLOT_BINARY = LISTENER_CHANNEL + 1, SLOT_PLACEHOLDER = SLOT_BINARY + 1,
+	SLOT_BINARY = STARTUP_OBJECTS + 1, SLOT_PLACEHOLDER = SLOT_BINARY + 1,
 };
 
 /* the slots must be core's before anything else takes their numbers */
@@ -240,10 +239,9 @@ struct spawn_job {
 	unsigned        slot;
 	unsigned        uid;            /* as seen inside the namespaces */
 	int             settle_cpu;
-	int             to_core[2];     /* the filter's listener goes to core over [1] */
-	int             supply[2];      /* object supply: core's end, the component's */
-	cpu_set_t       cpus;
-	int             pin;
+	int             supply[2];      /* object supply: core's end, the component's; the
+	                                 * filter's listener comes over it before exec */
+	cpu_set_t       cpus;           /* where it starts up */
 	/* what the spawner made of it */
 	int             pid, pidfd, listener;
 	int             error;          /* errno of the failing step, seen by core */
@@ -304,7 +302,7 @@ static int spawn_child(void *arg)
 	    dup2(root, 0) < 0 || dup2(root, 1) < 0 ||
 	    (!a->sb->sanitized && dup2(root, 2) < 0))       /* sanitized: reports to core's */
 		return fail(a, 12);
-	if (close_range(LISTENER_CHANNEL + 1, STARTUP_BINARY - 1, 0) ||
+	if (close_range(STARTUP_OBJECTS + 1, STARTUP_BINARY - 1, 0) ||
 	    close_range(STARTUP_BINARY + 1, ~0U, 0))
 		return fail(a, 12);
 	if (!a->sb->unconfined &&
@@ -318,13 +316,13 @@ static int spawn_child(void *arg)
 	sigemptyset(&none_blocked);            /* core blocks what its signalfds take */
 	if (sigprocmask(SIG_SETMASK, &none_blocked, NULL))
 		return fail(a, 18);
-	if (a->pin && sched_setaffinity(0, sizeof(a->cpus), &a->cpus))
+	if (sched_setaffinity(0, sizeof(a->cpus), &a->cpus))
 		return fail(a, 17);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
 		return fail(a, 14);
 	if (!a->sb->unconfined) {
 		int listener = sandbox_install_filter((int)getpid(), a->sb->sanitized != NULL);
-		if (listener < 0 || plat_send(LISTENER_CHANNEL, "", 1, &listener, 1))
+		if (listener < 0 || plat_send(STARTUP_OBJECTS, "", 1, &listener, 1))
 			return fail(a, 15);
 	}
 	syscall(SYS_execveat, STARTUP_BINARY, "", argv, envp, AT_EMPTY_PATH);
@@ -379,8 +377,8 @@ static int make_supply(const struct sandbox *sb, int ends[2])
 
 static void job_free(struct spawn_job *job)
 {
-	int *fds[] = { &job->binary, &job->parent_cap, &job->pd_cap, &job->to_core[0],
-	               &job->to_core[1], &job->supply[0], &job->supply[1] };
+	int *fds[] = { &job->binary, &job->parent_cap, &job->pd_cap, &job->supply[0],
+	               &job->supply[1] };
 	for (unsigned i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (*fds[i] >= 0)
 			close(*fds[i]);
@@ -403,7 +401,7 @@ enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
 	if (!job)
 		return NEST_ERR_OUT_OF_RAM;
 	*job = (struct spawn_job){ .sb = sb, .owner = owner, .limits = *limits,
-	                           .to_core = { -1, -1 }, .supply = { -1, -1 },
+	                           .supply = { -1, -1 },
 	                           .pid = 0, .pidfd = -1, .listener = -1 };
 	snprintf(job->name, sizeof(job->name), "%s", name);
 	job->binary     = copy_handle(binary);
@@ -425,9 +423,8 @@ enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
 		CPU_SET(job->settle_cpu, &job->cpus);
 		job->settle_cpu = -1;
 	}
-	job->pin = cpu_count > 0;
 	if (job->binary >= 0 && job->parent_cap >= 0 && job->pd_cap >= 0 &&
-	    !plat_channel_pair(&job->to_core[0], &job->to_core[1]) && !make_supply(sb, job->supply))
+	    !make_supply(sb, job->supply))
 		err = spawner_submit(sb, job);
 	if (err) {
 		slot_mark(sb, job->slot, false);
@@ -448,8 +445,7 @@ void spawn_job_run(struct spawn_job *a)
 
 	a->pid = -1;
 	if (!fill_slot(STARTUP_PARENT, a->parent_cap) && !fill_slot(STARTUP_PD, a->pd_cap) &&
-	    !fill_slot(STARTUP_OBJECTS, a->supply[1]) &&
-	    !fill_slot(LISTENER_CHANNEL, a->to_core[1]) && !fill_slot(SLOT_BINARY, a->binary))
+	    !fill_slot(STARTUP_OBJECTS, a->supply[1]) && !fill_slot(SLOT_BINARY, a->binary))
 		a->pid = clone(spawn_child, stack + sizeof(stack), flags, a, &a->pidfd);
 	if (a->pid < 0 && !a->step) {
 		a->step  = 20;
@@ -458,11 +454,11 @@ void spawn_job_run(struct spawn_job *a)
 	for (int slot = STARTUP_PARENT; slot < SLOT_PLACEHOLDER; slot++)
 		fill_slot(slot, -1);
 	/* the process's own now, or no one's */
-	close(a->to_core[1]);
 	close(a->supply[1]);
-	a->to_core[1] = a->supply[1] = -1;
+	a->supply[1] = -1;
+	/* the first message on the supply, sent before the binary ran */
 	if (a->pid > 0 && !a->step && !a->sb->unconfined &&
-	    take_listener(a->to_core[0], &a->listener)) {
+	    take_listener(a->supply[0], &a->listener)) {
 		a->step  = 19;
 		a->error = EPROTO;
 		kill(a->pid, SIGKILL);

@@ -204,6 +204,23 @@ UNIT_TEST(stopped_while_starting)
 	world_fini(&w, unit_failed);
 }
 
+/* caps that arrive while the process is being made raise its descriptor
+ * limit once it is there */
+UNIT_TEST(quota_raised_while_starting_reaches_the_process)
+{
+	struct world w;
+	unsigned started_with;
+
+	world_init(&w, BIN_PAUSE);
+	CHECK_EQ_INT(start(&w), NEST_OK);
+	started_with = w.pd->descriptor_limit;
+	pd_deposit(w.pd, 0, 50);
+	CHECK_EQ_INT(w.pd->descriptor_limit, started_with);   /* no process to raise yet */
+	SERVE_UNTIL(&w, w.pd->process.pid != 0);
+	CHECK(w.pd->descriptor_limit > started_with);
+	world_fini(&w, unit_failed);
+}
+
 UNIT_TEST(failed_start_ends_the_pd)
 {
 	struct world w;
