@@ -40,10 +40,23 @@ void nest_client_fini(struct nest_client *client)
 	nest_cap_release(&client->cap);
 }
 
-/* a fresh channel to the object of cap: one end goes through cap. The
- * capability end is shared by every holder; a caller that must not wait for
- * the server to take its bind (wait false) gets NEST_ERR_UNAVAILABLE. */
-static enum nest_error open_channel(struct nest_cap cap, bool wait, int *channel)
+static enum nest_error send_request(int channel, struct nest_msg *msg)
+{
+	int handles[NEST_MSG_MAX_CAPS];
+	for (unsigned i = 0; i < msg->cap_count; i++)
+		handles[i] = nest_cap_handle(msg->caps[i]);
+	return plat_send_nonblocking(channel, msg->data, msg->len, handles, msg->cap_count);
+}
+
+/*
+ * A fresh channel to the object of cap, with the request already in it: it
+ * goes into our end first, then the other end through cap, so the server
+ * finds the request with the bind and serves both at once. The capability
+ * end is shared by every holder; a caller that must not wait for the
+ * server to take its bind (wait false) gets NEST_ERR_UNAVAILABLE.
+ */
+static enum nest_error open_channel(struct nest_cap cap, bool wait, struct nest_msg *msg,
+                                    int *channel)
 {
 	uint32_t word = NEST_WIRE_BIND;
 	int theirs;
@@ -54,18 +67,20 @@ static enum nest_error open_channel(struct nest_cap cap, bool wait, int *channel
 	err = plat_channel_pair(channel, &theirs);
 	if (err)
 		return err;
-	err = wait ? plat_send(nest_cap_handle(cap), &word, sizeof(word), &theirs, 1)
-	           : plat_send_nonblocking(nest_cap_handle(cap), &word, sizeof(word), &theirs, 1);
+	err = send_request(*channel, msg);
+	if (!err)
+		err = wait ? plat_send(nest_cap_handle(cap), &word, sizeof(word), &theirs, 1)
+		           : plat_send_nonblocking(nest_cap_handle(cap), &word, sizeof(word), &theirs, 1);
 	plat_close(theirs);
 	if (err)
 		plat_close(*channel);
 	return err;
 }
 
-static enum nest_error bind_channel(struct nest_client *client)
+static enum nest_error bind_channel(struct nest_client *client, struct nest_msg *msg)
 {
 	int channel;
-	enum nest_error err = open_channel(client->cap, client->timeout_ms == 0, &channel);
+	enum nest_error err = open_channel(client->cap, client->timeout_ms == 0, msg, &channel);
 	if (err)
 		return err;
 	client->channel = channel;
@@ -80,14 +95,6 @@ static void drop_channel(int *channel)
 {
 	plat_close(*channel);
 	*channel = -1;
-}
-
-static enum nest_error send_request(int channel, struct nest_msg *msg)
-{
-	int handles[NEST_MSG_MAX_CAPS];
-	for (unsigned i = 0; i < msg->cap_count; i++)
-		handles[i] = nest_cap_handle(msg->caps[i]);
-	return plat_send_nonblocking(channel, msg->data, msg->len, handles, msg->cap_count);
 }
 
 /* the reply into msg: its status, and its caps if any are expected. If the
@@ -133,9 +140,9 @@ static enum nest_error call_locked(struct nest_client *client, struct nest_msg *
 
 	for (unsigned attempt = 0; ; attempt++) {
 		bool bound_before = client->channel >= 0, unserved;
-		if (!bound_before && (err = bind_channel(client)))
+		err = bound_before ? send_request(client->channel, msg) : bind_channel(client, msg);
+		if (err && !bound_before)
 			return err;
-		err = send_request(client->channel, msg);
 		if (err == NEST_ERR_UNAVAILABLE)       /* one call at a time: it never fills */
 			err = NEST_ERR_INVALID_CAP;
 		/* a send fails only on a channel the server closed: unless it was
@@ -212,14 +219,8 @@ static enum nest_error async_send(struct nest_async_call *call)
 	call->channel = take_idle(call->ep, call->object);
 	if (call->channel >= 0 && send_request(call->channel, &call->msg))
 		drop_channel(&call->channel);
-	if (call->channel < 0) {
-		if ((err = open_channel(call->cap, false, &call->channel)))
-			return err;
-		if ((err = send_request(call->channel, &call->msg))) {
-			drop_channel(&call->channel);
-			return err;
-		}
-	}
+	if (call->channel < 0 && (err = open_channel(call->cap, false, &call->msg, &call->channel)))
+		return err;
 	err = nest_io_handler_init(call->ep, &call->io, call->channel, async_reply, call);
 	if (err)
 		drop_channel(&call->channel);

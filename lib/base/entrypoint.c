@@ -217,6 +217,10 @@ struct nest_rpc_object *nest_ep_lookup(struct nest_entrypoint *ep, struct nest_c
 	return NULL;
 }
 
+static void handle_call(struct nest_entrypoint *ep, struct nest_channel *channel);
+
+/* a bind comes with the client's first request in the channel: it is
+ * served at once, without a turn through the wait set */
 static void handle_bind(struct nest_rpc_object *obj)
 {
 	uint32_t word = 0;
@@ -249,6 +253,7 @@ static void handle_bind(struct nest_rpc_object *obj)
 	}
 	channel_push_front(channel);
 	obj->channel_count++;
+	handle_call(obj->ep, channel);
 }
 
 static enum nest_error send_reply_once(int fd, struct nest_msg *msg)

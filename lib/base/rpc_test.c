@@ -651,6 +651,40 @@ UNIT_TEST(request_taken_back_does_not_block_the_server)
 	stop_server(&c, pid);
 }
 
+struct first_caller { struct testif_client client; enum nest_error err; int32_t sum; };
+
+static void *call_first(void *arg)
+{
+	struct first_caller *f = arg;
+	f->err = testif_add(&f->client, 40, 2, &f->sum);
+	return NULL;
+}
+
+/* a client's first call travels with its bind: the server takes both in
+ * one event, where a bind alone would leave the call for a second one */
+UNIT_TEST(first_request_is_served_with_its_bind)
+{
+	static struct nest_entrypoint ep;
+	static struct testif_server server;
+	static struct first_caller caller;
+	struct nest_cap copy;
+	pthread_t thread;
+
+	CHECK_EQ_INT(nest_ep_init(&ep), NEST_OK);
+	server.ep = &ep;
+	CHECK_EQ_INT(nest_ep_manage(&ep, &server.object, testif, &server), NEST_OK);
+	CHECK_EQ_INT(nest_cap_copy(server.object.cap, &copy), NEST_OK);
+	testif_client_init(&caller.client, copy);
+	nest_client_timeout(&caller.client.rpc, 2000);   /* ends the call if it is not served */
+	pthread_create(&thread, NULL, call_first, &caller);
+	CHECK_EQ_INT(nest_ep_dispatch_one(&ep, 5000), NEST_OK);
+	pthread_join(thread, NULL);
+	CHECK_EQ_INT(caller.err, NEST_OK);
+	CHECK_EQ_INT(caller.sum, 42);
+	testif_client_fini(&caller.client);
+	nest_ep_fini(&ep);
+}
+
 UNIT_TEST(binding_many_channels_evicts_never_locks_out)
 {
 	struct testif_client c, other;
