@@ -40,7 +40,8 @@ struct pd_server {
 	struct pd_server  *ref;             /* receives the quota back on close */
 	struct dataspace  *dataspaces;
 	uint64_t           object_caps;       /* charged by its process: objects, contexts */
-	uint64_t           data_charge;       /* its binary's data and bss, while it runs */
+	uint64_t           data_charge;       /* its binary's data and bss, and core's copy of a
+	                                        binary not a boot module, while it runs */
 	unsigned           descriptor_limit;  /* the kernel's, from its largest cap quota */
 	enum nest_pd_state state;
 	struct process     process;

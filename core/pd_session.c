@@ -210,10 +210,21 @@ enum nest_error pd_serve_seal_ram(struct pd_server *pd, struct nest_cap cap)
 	return err;
 }
 
+/* the RAM dataspace of any PD whose capability has identity ident */
+static struct dataspace *ram_dataspace(struct core *core, uint64_t ident)
+{
+	for (struct pd_server *pd = core->pds; pd; pd = pd->next)
+		for (struct dataspace *ds = pd->dataspaces; ds; ds = ds->next)
+			if (ds->ident == ident)
+				return ds;
+	return NULL;
+}
+
 enum nest_error core_dataspace_facts(struct core *core, struct nest_cap cap,
                                     struct dataspace_facts *facts)
 {
 	const struct boot_module *m = core_module_by_cap(core, cap);
+	struct dataspace *ds;
 	uint64_t ident;
 
 	if (m) {
@@ -222,12 +233,10 @@ enum nest_error core_dataspace_facts(struct core *core, struct nest_cap cap,
 	}
 	if (nest_cap_ident(cap, &ident))
 		return NEST_ERR_INVALID_CAP;
-	for (struct pd_server *pd = core->pds; pd; pd = pd->next)
-		for (struct dataspace *ds = pd->dataspaces; ds; ds = ds->next)
-			if (ds->ident == ident) {
-				*facts = (struct dataspace_facts){ ds->size, NEST_DATASPACE_RAM, !ds->sealed };
-				return NEST_OK;
-			}
+	if ((ds = ram_dataspace(core, ident))) {
+		*facts = (struct dataspace_facts){ ds->size, NEST_DATASPACE_RAM, !ds->sealed };
+		return NEST_OK;
+	}
 	for (struct core_session *s = core->sessions; s; s = s->next)
 		if (s->service == SERVICE_REPORT &&
 		    report_session_buffer(s->server, ident, &facts->size)) {
@@ -383,28 +392,22 @@ static void process_ended(void *state)
 		nest_ep_stop(&pd->core->ep);
 }
 
-enum nest_error pd_serve_start(struct pd_server *pd, struct nest_cap binary,
-                               struct nest_cap parent, const char *name)
+static enum nest_error start(struct pd_server *pd, const struct boot_module *m,
+                             uint64_t binary_charge, struct nest_cap parent, const char *name)
 {
-	const struct boot_module *m = core_module_by_cap(pd->core, binary);
 	struct sandbox_limits limits = { .threads = CPU_THREADS_MAX + 1 };
 	struct account *a = &pd->account;
 	enum nest_error err;
 
-	if (pd->state != NEST_PD_IDLE)
-		return NEST_ERR_EXISTS;
-	if (!m)
-		return NEST_ERR_INVALID_CAP;
-	if (!nest_cap_valid(parent))
-		return NEST_ERR_INVALID_CAP;
 	if (sandbox_binary_data_size(m->content, m->size, &limits.data_bytes)) {
 		core_log("%s: cannot start '%s': not an executable", pd->label, m->name);
 		return NEST_ERR_INVALID_ARGS;
 	}
 	limits.data_bytes += DATA_SLACK;
-	if (a->ram_quota - a->ram_used < limits.data_bytes) {
-		core_log("%s: cannot start '%s': its data takes %llu KiB, %llu KiB of RAM quota left",
-		         pd->label, m->name, (unsigned long long)limits.data_bytes >> 10,
+	if (a->ram_quota - a->ram_used < limits.data_bytes + binary_charge) {
+		core_log("%s: cannot start '%s': its data%s take %llu KiB, %llu KiB of RAM quota left",
+		         pd->label, m->name, binary_charge ? " and binary" : "",
+		         (unsigned long long)(limits.data_bytes + binary_charge) >> 10,
 		         (unsigned long long)(a->ram_quota - a->ram_used) >> 10);
 		return NEST_ERR_OUT_OF_RAM;
 	}
@@ -416,11 +419,45 @@ enum nest_error pd_serve_start(struct pd_server *pd, struct nest_cap binary,
 		core_log("%s: cannot start '%s': %s", pd->label, m->name, nest_error_name(err));
 		return err;
 	}
-	pd->data_charge      = limits.data_bytes;
+	pd->data_charge      = limits.data_bytes + binary_charge;
 	pd->descriptor_limit = limits.descriptors;
-	a->ram_used    += limits.data_bytes;
+	a->ram_used         += pd->data_charge;
 	pd->state = NEST_PD_RUNNING;
 	return NEST_OK;
+}
+
+/*
+ * The binary is one of core's boot modules, or a RAM dataspace that its
+ * owner sealed (a ROM a component serves). Of that, the process gets a copy
+ * of core's own, charged to the PD while it runs: its owner may free it
+ * afterwards, and the child cannot tell where its binary came from.
+ */
+enum nest_error pd_serve_start(struct pd_server *pd, struct nest_cap binary,
+                               struct nest_cap parent, const char *name)
+{
+	const struct boot_module *m = core_module_by_cap(pd->core, binary);
+	struct boot_module copy;
+	struct dataspace *ds;
+	uint64_t ident;
+	enum nest_error err;
+
+	if (pd->state != NEST_PD_IDLE)
+		return NEST_ERR_EXISTS;
+	if (!nest_cap_valid(parent))
+		return NEST_ERR_INVALID_CAP;
+	if (m)
+		return start(pd, m, 0, parent, name);
+	if (nest_cap_ident(binary, &ident) || !(ds = ram_dataspace(pd->core, ident)))
+		return NEST_ERR_INVALID_CAP;
+	if (!ds->sealed) {
+		core_log("%s: cannot start '%s': its binary is writable", pd->label, name);
+		return NEST_ERR_DENIED;
+	}
+	if ((err = boot_module_snapshot(ds->fd, ds->size, name, &copy)))
+		return err;
+	err = start(pd, &copy, ds->size, parent, name);
+	boot_module_drop(&copy);
+	return err;
 }
 
 /* the spawner thread made the process, or could not */

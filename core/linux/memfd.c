@@ -68,6 +68,42 @@ enum nest_error rom_memfd_create(const void *content, size_t size, const char *n
 	return NEST_OK;
 }
 
+/*
+ * A ROM of core's own from a RAM dataspace a component sealed: what a
+ * process is started from must not change or vanish while it runs, and the
+ * dataspace's owner may free it (which truncates it) at any time after.
+ */
+enum nest_error boot_module_snapshot(int source_fd, size_t size, const char *name,
+                                     struct boot_module *m)
+{
+	const void *source = size ? mmap(NULL, size, PROT_READ, MAP_SHARED, source_fd, 0) : NULL;
+	enum nest_error err;
+
+	if (source == MAP_FAILED)
+		return NEST_ERR_OUT_OF_RAM;
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	m->size    = size;
+	m->version = 0;
+	err = rom_memfd_create(source, size, name, &m->fd);
+	if (size)
+		munmap((void *)source, size);
+	if (err)
+		return err;
+	m->content = size ? mmap(NULL, size, PROT_READ, MAP_SHARED, m->fd, 0) : "";
+	if (m->content == MAP_FAILED) {
+		close(m->fd);
+		return NEST_ERR_OUT_OF_RAM;
+	}
+	return NEST_OK;
+}
+
+void boot_module_drop(struct boot_module *m)
+{
+	if (m->size)
+		munmap((void *)m->content, m->size);
+	close(m->fd);
+}
+
 static int compare_names(const void *a, const void *b)
 {
 	return strcmp(((const struct boot_module *)a)->name, ((const struct boot_module *)b)->name);

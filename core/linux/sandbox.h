@@ -185,6 +185,11 @@ void            report_file_remove(int dir, const char *name);
 struct boot_module { char name[64]; int fd; size_t size; const char *content; unsigned version; };
 enum nest_error boot_modules_load(const char *dir, struct boot_module **modules,
                                   unsigned *count, char *error, size_t error_size);
+/* a sealed copy of size bytes of the memfd source_fd, named name, read as a
+ * module (core starts processes from it); boot_module_drop frees it */
+enum nest_error boot_module_snapshot(int source_fd, size_t size, const char *name,
+                                     struct boot_module *m);
+void            boot_module_drop(struct boot_module *m);
 /* the module's file again, in place of its current content */
 enum nest_error boot_module_reload(int dir_fd, struct boot_module *m, char *error,
                                    size_t error_size);
