@@ -10,6 +10,7 @@
 #define NEST_CORE_H
 
 #include <nest/entrypoint.h>
+#include <nest/xml.h>
 #include <nest/session/pd.h>
 #include "core/linux/sandbox.h"
 #include "lib/base/linux/startup_handles.h"
@@ -58,7 +59,8 @@ struct pd_server {
 };
 
 enum core_service {
-	SERVICE_PD, SERVICE_ROM, SERVICE_LOG, SERVICE_CPU, SERVICE_RM, SERVICE_REPORT, SERVICE_COUNT
+	SERVICE_PD, SERVICE_ROM, SERVICE_LOG, SERVICE_CPU, SERVICE_RM, SERVICE_REPORT,
+	SERVICE_HOST_FILE, SERVICE_COUNT
 };
 
 /* a session at core, requested by init through core's parent interface */
@@ -115,7 +117,16 @@ struct core {
 	int                  init_reported_exit;
 	int                  report_dir;      /* --report-dir; -1: no Report service */
 	uint64_t             report_submits;  /* reports written, for core's stats */
+	char                *config_text;     /* --config: host resources and profiles by label */
+	struct nest_xml_node config;          /* its top-level node, if config_text */
 };
+
+/* core's policy (policy.c): the <policy> for label of a host service, the
+ * sandbox profile of a label, and the check of the config at boot */
+bool                 core_service_policy(const struct core *core, const char *service,
+                                         const char *label, struct nest_xml_node *policy);
+enum sandbox_profile core_sandbox_profile(const struct core *core, const char *label);
+bool                 core_config_check(const struct core *core, const char *path);
 
 /* diagnostics of core itself, "[core] ..." */
 void core_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -145,6 +156,12 @@ void            rom_session_destroy(void *server);
 enum nest_error log_session_create(struct core *core, const char *label, void **server,
                                    struct nest_rpc_object **object);
 void            log_session_destroy(void *server);
+enum nest_error host_file_session_create(struct core *core, const char *label, void **server,
+                                         struct nest_rpc_object **object);
+void            host_file_session_destroy(void *server);
+/* core's handle of the host-resource session whose capability has identity
+ * ident, -1 if there is none */
+int             core_host_handle(struct core *core, uint64_t ident);
 enum nest_error cpu_session_create(struct core *core, const char *label, void **server,
                                    struct nest_rpc_object **object);
 void            cpu_session_destroy(void *server);

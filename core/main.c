@@ -1,15 +1,17 @@
 /*
  * \brief  Core: boots the system from a directory of boot modules
  *
- * Usage: core [--ram SIZE] [--caps N] [--report-dir DIR] [--no-sandbox | --sanitized DIR]
- *             BOOT_DIR
+ * Usage: core [--ram SIZE] [--caps N] [--report-dir DIR] [--config FILE]
+ *             [--no-sandbox | --sanitized DIR] BOOT_DIR
  *
  * Every regular file of BOOT_DIR becomes a ROM module. The module "config"
  * (init's configuration) must be well-formed XML and "init" must exist;
  * otherwise core refuses to boot and names the file, line and problem. Core
  * then starts init with all RAM and capabilities as its quota, serves it,
  * and exits with init's exit value when init ends. With --report-dir, core
- * also offers a Report service whose reports become files in DIR.
+ * also offers a Report service whose reports become files in DIR. With
+ * --config, core's policy (policy.c) names the host resources that labels
+ * may have and the sandbox profile of each label.
  *
  * Two options are for tests only. --no-sandbox: components then run as core
  * runs, with core's user, namespaces and limits and without the seccomp
@@ -31,7 +33,7 @@ enum { DEFAULT_RAM = 1024u << 20, DEFAULT_CAPS = 100000 };
 
 static int usage(void)
 {
-	core_log("usage: core [--ram SIZE] [--caps N] [--report-dir DIR] "
+	core_log("usage: core [--ram SIZE] [--caps N] [--report-dir DIR] [--config FILE] "
 	         "[--no-sandbox | --sanitized DIR] BOOT_DIR");
 	return 2;
 }
@@ -69,11 +71,28 @@ static int check_modules(struct core *core, const char *dir)
 	return 1;
 }
 
+static bool load_config(struct core *core, const char *path)
+{
+	struct nest_xml_error error;
+	char why[512];
+	size_t size;
+
+	if (host_text_read(path, &core->config_text, &size, why, sizeof(why))) {
+		core_log("%s", why);
+		return false;
+	}
+	if (nest_xml_parse(core->config_text, size, &core->config, &error)) {
+		core_log("%s:%u:%u: %s", path, error.line, error.column, error.message);
+		return false;
+	}
+	return core_config_check(core, path);
+}
+
 int main(int argc, char **argv)
 {
 	static struct core core;
 	uint64_t ram = DEFAULT_RAM, caps = DEFAULT_CAPS;
-	const char *dir = NULL, *report_dir = NULL;
+	const char *dir = NULL, *report_dir = NULL, *config = NULL;
 	bool sandboxed = true;
 	char error[512];
 	struct nest_cap binary;
@@ -90,6 +109,8 @@ int main(int argc, char **argv)
 			if (!parse_size(argv[++i], &caps)) return usage();
 		} else if (strcmp(argv[i], "--report-dir") == 0 && i + 1 < argc) {
 			report_dir = argv[++i];
+		} else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+			config = argv[++i];
 		} else if (strcmp(argv[i], "--no-sandbox") == 0) {
 			sandboxed = false;
 		} else if (strcmp(argv[i], "--sanitized") == 0 && i + 1 < argc && argv[i + 1][0] == '/') {
@@ -106,6 +127,8 @@ int main(int argc, char **argv)
 	if (report_dir && report_dir_open(report_dir, &core.report_dir))
 		return 2;                 /* it said why */
 
+	if (config && !load_config(&core, config))
+		return 2;                 /* it said why */
 	core_raise_fd_limit();
 	if (boot_modules_load(dir, &core.modules, &core.module_count, error, sizeof(error))) {
 		core_log("%s", error);
@@ -153,5 +176,6 @@ int main(int argc, char **argv)
 	boot_watch_fini(&core, &core.boot_watch);
 	nest_ep_fini(&core.ep);
 	sandbox_fini(&core.sandbox);
+	free(core.config_text);
 	return code;
 }

@@ -19,7 +19,7 @@ struct parent_server;
 
 static const char *const service_names[SERVICE_COUNT] = {
 	[SERVICE_PD] = "PD", [SERVICE_ROM] = "ROM", [SERVICE_LOG] = "LOG", [SERVICE_CPU] = "CPU",
-	[SERVICE_RM] = "RM", [SERVICE_REPORT] = "Report",
+	[SERVICE_RM] = "RM", [SERVICE_REPORT] = "Report", [SERVICE_HOST_FILE] = "Host_file",
 };
 
 /* the CPUs of a PD's affinity location within core's space: a position
@@ -58,6 +58,8 @@ static enum nest_error create(struct core *core, struct core_session *s, const c
 	case SERVICE_CPU: return cpu_session_create(core, s->label, &s->server, &s->object);
 	case SERVICE_RM:  return rm_session_create(core, s->label, &s->server, &s->object);
 	case SERVICE_REPORT: return report_session_create(core, s, args);
+	case SERVICE_HOST_FILE:
+		return host_file_session_create(core, s->label, &s->server, &s->object);
 	case SERVICE_COUNT: break;
 	}
 	return NEST_ERR_NOT_FOUND;
@@ -72,6 +74,7 @@ static void destroy(struct core_session *s)
 	case SERVICE_CPU: cpu_session_destroy(s->server); break;
 	case SERVICE_RM:  rm_session_destroy(s->server); break;
 	case SERVICE_REPORT: report_session_destroy(s->server); break;
+	case SERVICE_HOST_FILE: host_file_session_destroy(s->server); break;
 	case SERVICE_COUNT: break;
 	}
 	pd_deposit(s->payer, s->ram_donated, s->caps_donated);

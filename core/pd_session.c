@@ -333,10 +333,16 @@ static void log_fault(struct pd_server *pd)
 		         pd->label, name, pd->signal, f->addr, f->ip);
 }
 
+static int host_handle(void *state, uint64_t ident)
+{
+	return core_host_handle(state, ident);
+}
+
 static void serve_notification(void *state)
 {
 	struct pd_server *pd = state;
-	sandbox_serve_notification(&pd->core->sandbox, &pd->process);
+	const struct host_handle_lookup lookup = { host_handle, pd->core };
+	sandbox_serve_notification(&pd->core->sandbox, &pd->process, &lookup);
 }
 
 static void serve_supply(void *state)
@@ -405,13 +411,17 @@ static enum nest_error start(struct pd_server *pd, const struct boot_module *m,
 	}
 	limits.data_bytes += DATA_SLACK;
 	if (a->ram_quota - a->ram_used < limits.data_bytes + binary_charge) {
-		core_log("%s: cannot start '%s': its data%s take %llu KiB, %llu KiB of RAM quota left",
-		         pd->label, m->name, binary_charge ? " and binary" : "",
+		core_log("%s: cannot start '%s': its data%s %llu KiB, %llu KiB of RAM quota left",
+		         pd->label, m->name, binary_charge ? " and binary take" : " takes",
 		         (unsigned long long)(limits.data_bytes + binary_charge) >> 10,
 		         (unsigned long long)(a->ram_quota - a->ram_used) >> 10);
 		return NEST_ERR_OUT_OF_RAM;
 	}
 	limits.descriptors = descriptor_limit(a->cap_quota);
+	limits.profile     = core_sandbox_profile(pd->core, pd->label);
+	if (limits.profile != SANDBOX_STRICT)
+		core_log("%s: %s profile", pd->label,
+		         limits.profile == SANDBOX_DRIVER ? "driver" : "trapping");
 	err = sandbox_spawn(&pd->core->sandbox, m->fd, name, nest_cap_handle(parent),
 	                    nest_cap_handle(pd->own.cap), pd->cpu_first, pd->cpu_count,
 	                    &limits, pd, &pd->spawning);

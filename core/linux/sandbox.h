@@ -39,11 +39,21 @@ struct sandbox {
 	int      spawn_requests[2], spawn_done[2];
 };
 
+/*
+ * What a component may call: STRICT, every component's; DRIVER, besides,
+ * I/O at an offset, flushing and a few ioctls on its host handles only;
+ * TRAPPING, the strict calls, and every other call raises SIGSYS in the
+ * component instead of failing (for a supervisor inside it that serves
+ * programs written for POSIX).
+ */
+enum sandbox_profile { SANDBOX_STRICT, SANDBOX_DRIVER, SANDBOX_TRAPPING };
+
 /* what the kernel holds a component to; core derives it from its quota */
 struct sandbox_limits {
 	unsigned descriptors;          /* open at once, at most STARTUP_BINARY */
 	unsigned threads;              /* the process itself included */
 	uint64_t data_bytes;           /* private writable memory: data, bss, brk */
+	enum sandbox_profile profile;  /* its filter: by core's policy for its label */
 };
 
 /* a fatal signal the kernel delivered to a component (tracer.c) */
@@ -62,6 +72,7 @@ struct process {
 	int  listener;                 /* its socketpair and pipe2 calls, for core; -1: none */
 	int  supply;                   /* its runtime's requests for objects; -1: none */
 	int  settle_cpu;               /* host CPU it moves to at its first request; -1: none */
+	unsigned host_handles;         /* installed at HOST_HANDLE_FIRST on */
 	struct process_fault fault;
 };
 
@@ -121,7 +132,11 @@ void            sandbox_settle(struct process *process);
 enum { SANDBOX_SOCKET_BUFFER = 16 << 10, SANDBOX_PIPE_BUFFER = 4096 };
 
 /* a call of the component waits for core: make what it asked for */
-void            sandbox_serve_notification(struct sandbox *sb, struct process *process);
+/* core's handle of the host-resource session whose capability has identity
+ * ident, -1 if none */
+struct host_handle_lookup { int (*handle)(void *state, uint64_t ident); void *state; };
+void            sandbox_serve_notification(struct sandbox *sb, struct process *process,
+                                           const struct host_handle_lookup *lookup);
 /* its runtime asks for a batch of them (object_supply.c);
  * NEST_ERR_INVALID_CAP: it closed its end, stop watching */
 enum nest_error sandbox_serve_supply(const struct sandbox *sb, struct process *process);
@@ -149,11 +164,12 @@ enum nest_error sandbox_binary_data_size(const void *image, size_t size, uint64_
 /* installed in the new process before exec; sanitized: with what the
  * loader and sanitizer runtimes of the sanitized build need (sanitized.c);
  * returns the listener of the calls it hands to core, -1 on failure */
-int sandbox_install_filter(int self_pid, bool sanitized);
+int sandbox_install_filter(int self_pid, enum sandbox_profile profile, bool sanitized);
 /* the filter's program, as installed: its length (0: it does not fit) */
 enum { SANDBOX_FILTER_MAX = 256 };
 struct sock_filter;
-unsigned sandbox_filter_build(int self_pid, bool sanitized, struct sock_filter *program);
+unsigned sandbox_filter_build(int self_pid, enum sandbox_profile profile, bool sanitized,
+                              struct sock_filter *program);
 
 /* tests only: dir (absolute) and /proc read-only at their own paths below root */
 int sanitized_root_add(const char *dir, const char *root);
@@ -193,6 +209,12 @@ void            boot_module_drop(struct boot_module *m);
 /* the module's file again, in place of its current content */
 enum nest_error boot_module_reload(int dir_fd, struct boot_module *m, char *error,
                                    size_t error_size);
+
+/* host files (host_file.c): core's config, and a file or block device for
+ * a component, opened as core's policy says */
+enum nest_error host_text_read(const char *path, char **text, size_t *size, char *error,
+                               size_t error_size);
+enum nest_error host_file_open(const char *path, bool writeable, int *fd, uint64_t *size);
 
 /* signal names for fault reports */
 const char *signal_name(int signal);

@@ -27,13 +27,16 @@
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/fs.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <stddef.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <termios.h>
 #include <unistd.h>
 #include "core/linux/sandbox.h"
 #include "lib/base/linux/startup_handles.h"
@@ -47,11 +50,13 @@ struct filter {
 	struct rule { unsigned nr, start; } rules[MAX_RULES];
 	unsigned           rule_count;
 	bool               overflow;
+	uint32_t           refuse;              /* EPERM, or SIGSYS in the trapping profile */
 };
 
 #define RET(v)  BPF_STMT(BPF_RET | BPF_K, (v))
 #define ALLOW   SECCOMP_RET_ALLOW
 #define DENY    (SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA))
+#define REFUSE  RET(f->refuse)
 #define ARG_LO(n) (offsetof(struct seccomp_data, args) + 8 * (n))
 #define ARG_HI(n) (offsetof(struct seccomp_data, args) + 8 * (n) + 4)
 
@@ -92,7 +97,7 @@ static void allow_if(struct filter *f, unsigned nr, unsigned offset, unsigned ma
 	emit(f, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, mask));
 	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, value, 0, 1));
 	emit(f, (struct sock_filter)RET(ALLOW));
-	emit(f, (struct sock_filter)RET(DENY));
+	emit(f, (struct sock_filter)REFUSE);
 }
 
 /* allow fcntl only for descriptor flags and duplication: the file status
@@ -105,7 +110,7 @@ static void allow_fcntl(struct filter *f)
 	load(f, ARG_LO(1));
 	for (unsigned i = 0; i < n; i++)
 		emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, cmds[i], n - i, 0));
-	emit(f, (struct sock_filter)RET(DENY));
+	emit(f, (struct sock_filter)REFUSE);
 	emit(f, (struct sock_filter)RET(ALLOW));
 }
 
@@ -119,7 +124,7 @@ static void allow_if_both(struct filter *f, unsigned nr, unsigned offset_a, unsi
 	load(f, offset_b);
 	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, b, 0, 1));
 	emit(f, (struct sock_filter)RET(ALLOW));
-	emit(f, (struct sock_filter)RET(DENY));
+	emit(f, (struct sock_filter)REFUSE);
 }
 
 /* the one socket option a component sets: a receive timeout for its own
@@ -147,7 +152,7 @@ static void allow_mmap(struct filter *f)
 	emit(f, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, MAP_TYPE | MAP_GROWSDOWN));
 	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, MAP_PRIVATE, 0, 1));
 	emit(f, (struct sock_filter)RET(ALLOW));
-	emit(f, (struct sock_filter)RET(DENY));
+	emit(f, (struct sock_filter)REFUSE);
 }
 
 /* clone for threads only: same memory, same signal handlers, no namespace */
@@ -158,7 +163,8 @@ static void allow_thread_clone(struct filter *f)
 	                CLONE_VFORK | CLONE_PARENT | CLONE_PTRACE | CLONE_UNTRACED;
 	allow_if(f, SYS_clone, ARG_LO(0), mask, CLONE_THREAD | CLONE_VM | CLONE_SIGHAND);
 	rule(f, SYS_clone3);
-	emit(f, (struct sock_filter)RET(SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA)));
+	emit(f, (struct sock_filter)RET(f->refuse == DENY ? SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA)
+	                                                  : f->refuse));
 }
 
 /* reading limits is fine, changing them is not: new_limit must be NULL */
@@ -170,7 +176,7 @@ static void allow_prlimit_read(struct filter *f)
 	load(f, ARG_HI(2));
 	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1));
 	emit(f, (struct sock_filter)RET(ALLOW));
-	emit(f, (struct sock_filter)RET(DENY));
+	emit(f, (struct sock_filter)REFUSE);
 }
 
 /* the call waits for core, which makes the objects (supervisor.c) */
@@ -187,7 +193,70 @@ static void to_core_if(struct filter *f, unsigned nr, unsigned offset, unsigned 
 	load(f, offset);
 	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, value, 0, 1));
 	emit(f, (struct sock_filter)RET(SECCOMP_RET_USER_NOTIF));
-	emit(f, (struct sock_filter)RET(DENY));
+	emit(f, (struct sock_filter)REFUSE);
+}
+
+/* the slots of host handles hold a placeholder or their handle for the
+ * life of the process: one cannot be closed, so that nothing else takes its
+ * number (no call the filter allows chooses a number: dup2 and dup3 are
+ * refused, F_DUPFD takes a free one) */
+static void allow_close_but_handles(struct filter *f)
+{
+	rule(f, SYS_close);
+	load(f, ARG_LO(0));
+	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, HOST_HANDLE_FIRST, 0, 2));
+	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K,
+	                                     HOST_HANDLE_FIRST + HOST_HANDLE_COUNT, 1, 0));
+	emit(f, (struct sock_filter)REFUSE);
+	emit(f, (struct sock_filter)RET(ALLOW));
+}
+
+/* the rest of a rule: allowed if the descriptor (argument 0) is a host handle */
+static void emit_on_handles(struct filter *f)
+{
+	load(f, ARG_LO(0));
+	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, HOST_HANDLE_FIRST, 0, 2));
+	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K,
+	                                     HOST_HANDLE_FIRST + HOST_HANDLE_COUNT, 1, 0));
+	emit(f, (struct sock_filter)RET(ALLOW));
+	emit(f, (struct sock_filter)REFUSE);
+}
+
+/*
+ * ioctl: HOST_HANDLE_TAKE goes to core (supervisor.c). A driver may also
+ * use the requests its handles need, on its handles only: a block device's
+ * size, a terminal's modes and window size.
+ */
+static void ioctl_rule(struct filter *f, bool driver)
+{
+	static const unsigned requests[] = {
+		BLKGETSIZE64, BLKSSZGET, TCGETS, TCSETS, TCSETSW, TCSETSF, TIOCGWINSZ,
+	};
+	unsigned n = driver ? sizeof(requests) / sizeof(requests[0]) : 0;
+
+	rule(f, SYS_ioctl);
+	load(f, ARG_LO(1));
+	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, HOST_HANDLE_TAKE, 0, 1));
+	emit(f, (struct sock_filter)RET(SECCOMP_RET_USER_NOTIF));
+	for (unsigned i = 0; i < n; i++)
+		emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, requests[i],
+		                                     (uint8_t)(n - i), 0));
+	emit(f, (struct sock_filter)REFUSE);
+	if (driver)
+		emit_on_handles(f);
+}
+
+/* what a driver's handles need beyond the strict profile: I/O at an offset
+ * and flushing, on its handles only (one body for all of them) */
+static void allow_driver_calls(struct filter *f, bool sanitized)
+{
+	static const unsigned calls[] = {
+		SYS_pread64, SYS_pwrite64, SYS_preadv, SYS_pwritev, SYS_fsync, SYS_fdatasync,
+	};
+	for (unsigned i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
+		if (!sanitized || calls[i] != SYS_pread64)  /* the sanitizer runtime's, on any descriptor */
+			rule(f, calls[i]);
+	emit_on_handles(f);
 }
 
 /* tests only (sanitized.c): the dynamic loader opens and reads the
@@ -270,16 +339,17 @@ static unsigned assemble(struct filter *f, struct sock_filter *out)
 	out[5] = (struct sock_filter)RET(SECCOMP_RET_KILL_PROCESS);     /* x32 ABI */
 	if (f->rule_count)
 		emit_search(f, 0, f->rule_count, out, 6, deny, deny + 1);
-	out[deny] = (struct sock_filter)RET(DENY);
+	out[deny] = (struct sock_filter)RET(f->refuse);
 	for (unsigned i = 0; i < f->count; i++)
 		out[deny + 1 + i] = f->body[i];
 	return total;
 }
 
-unsigned sandbox_filter_build(int self_pid, bool sanitized, struct sock_filter *program)
+unsigned sandbox_filter_build(int self_pid, enum sandbox_profile profile, bool sanitized,
+                              struct sock_filter *program)
 {
 	static const unsigned plain[] = {
-		SYS_sendmsg, SYS_recvmsg, SYS_epoll_wait, SYS_read, SYS_write, SYS_close, SYS_fstat, SYS_newfstatat, SYS_lseek,
+		SYS_sendmsg, SYS_recvmsg, SYS_epoll_wait, SYS_read, SYS_write, SYS_fstat, SYS_newfstatat, SYS_lseek,
 		SYS_mprotect, SYS_munmap, SYS_brk, SYS_madvise,
 		SYS_rt_sigaction, SYS_rt_sigprocmask, SYS_rt_sigreturn, SYS_sigaltstack,
 		SYS_sendto, SYS_recvfrom, SYS_pwritev2,
@@ -291,10 +361,12 @@ unsigned sandbox_filter_build(int self_pid, bool sanitized, struct sock_filter *
 		SYS_set_robust_list, SYS_rseq, SYS_getrandom, SYS_sched_yield, SYS_futex,
 		SYS_uname,
 	};
-	struct filter f = { .count = 0, .rule_count = 0, .overflow = false };
+	struct filter f = { .count = 0, .rule_count = 0, .overflow = false,
+	                    .refuse = profile == SANDBOX_TRAPPING ? SECCOMP_RET_TRAP : DENY };
 
 	for (unsigned i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
-		allow(&f, plain[i]);
+		rule(&f, plain[i]);                 /* one body for all of them */
+	emit(&f, (struct sock_filter)RET(ALLOW));
 	allow_fcntl(&f);
 	allow_mmap(&f);
 	allow_prlimit_read(&f);
@@ -304,18 +376,24 @@ unsigned sandbox_filter_build(int self_pid, bool sanitized, struct sock_filter *
 	to_core(&f, SYS_pipe2);
 	allow_setsockopt_timeout(&f);
 	allow_if(&f, SYS_tgkill, ARG_LO(0), 0xffffffff, (unsigned)self_pid);
+	allow_close_but_handles(&f);
+	ioctl_rule(&f, profile == SANDBOX_DRIVER);
+	if (profile == SANDBOX_DRIVER)
+		allow_driver_calls(&f, sanitized);
 	if (sanitized)
 		allow_sanitizer_runtime(&f);
 	return assemble(&f, program);
 }
 
-int sandbox_install_filter(int self_pid, bool sanitized)
+int sandbox_install_filter(int self_pid, enum sandbox_profile profile, bool sanitized)
 {
 	struct sock_filter program[SANDBOX_FILTER_MAX];
 	struct sock_fprog prog;
 
-	if (!(prog.len = (unsigned short)sandbox_filter_build(self_pid, sanitized, program)))
+	if (!(prog.len = (unsigned short)sandbox_filter_build(self_pid, profile, sanitized, program))) {
+		errno = E2BIG;                   /* core's log says why the start failed */
 		return -1;
+	}
 	prog.filter = program;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -1;

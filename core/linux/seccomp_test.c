@@ -21,6 +21,7 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/ioctl.h>
 #include "core/linux/sandbox.h"
 #include "lib/base/linux/startup_handles.h"
 #include "tests/unit.h"
@@ -32,9 +33,14 @@ enum { SELF = 4242, NR_MAX = 512, STEPS_MAX = 1000 };
 
 struct program { struct sock_filter insn[SANDBOX_FILTER_MAX]; unsigned len; };
 
+static void build_profile(struct program *p, enum sandbox_profile profile, bool sanitized)
+{
+	p->len = sandbox_filter_build(SELF, profile, sanitized, p->insn);
+}
+
 static void build(struct program *p, bool sanitized)
 {
-	p->len = sandbox_filter_build(SELF, sanitized, p->insn);
+	build_profile(p, SANDBOX_STRICT, sanitized);
 }
 
 /* the kernel's classic BPF, as much as the filter uses; ~0u: a malformed program */
@@ -81,7 +87,7 @@ static bool in(uint32_t nr, const uint32_t *list, size_t n)
 
 /* the calls allowed whatever their arguments */
 static const uint32_t plain[] = {
-	SYS_sendmsg, SYS_recvmsg, SYS_epoll_wait, SYS_read, SYS_write, SYS_close, SYS_fstat,
+	SYS_sendmsg, SYS_recvmsg, SYS_epoll_wait, SYS_read, SYS_write, SYS_fstat,
 	SYS_newfstatat, SYS_lseek, SYS_mprotect, SYS_munmap, SYS_brk, SYS_madvise,
 	SYS_rt_sigaction, SYS_rt_sigprocmask, SYS_rt_sigreturn, SYS_sigaltstack, SYS_sendto,
 	SYS_recvfrom, SYS_pwritev2, SYS_epoll_create1, SYS_epoll_ctl, SYS_epoll_pwait,
@@ -94,7 +100,11 @@ static const uint32_t plain[] = {
 /* the calls whose arguments decide */
 static const uint32_t checked[] = {
 	SYS_fcntl, SYS_mmap, SYS_prlimit64, SYS_clone, SYS_clone3, SYS_execveat, SYS_socketpair,
-	SYS_pipe2, SYS_setsockopt, SYS_tgkill,
+	SYS_pipe2, SYS_setsockopt, SYS_tgkill, SYS_close, SYS_ioctl,
+};
+/* what the driver profile adds, on host handles only */
+static const uint32_t driver[] = {
+	SYS_pread64, SYS_pwrite64, SYS_preadv, SYS_pwritev, SYS_fsync, SYS_fdatasync,
 };
 static const uint32_t sanitizer[] = {
 	SYS_openat, SYS_open, SYS_pread64, SYS_access, SYS_readlink, SYS_sched_getaffinity,
@@ -185,6 +195,73 @@ UNIT_TEST(sanitized_build_adds_the_runtime_loader_calls)
 	for (uint32_t nr = 0; nr < NR_MAX; nr++)
 		if (in(nr, plain, sizeof(plain) / sizeof(plain[0])))
 			CHECK_EQ_INT(decide(&p, nr, NULL), SECCOMP_RET_ALLOW);
+}
+
+/* host handle slots hold their handle for good; the handle is core's to
+ * give (a notification), in every profile */
+UNIT_TEST(host_handles_stay_and_come_from_core)
+{
+	static struct program p;
+	enum sandbox_profile profiles[] = { SANDBOX_STRICT, SANDBOX_DRIVER };
+
+	for (unsigned i = 0; i < 2; i++) {
+		build_profile(&p, profiles[i], false);
+		CHECK(p.len > 0);
+		for (uint64_t fd = 0; fd < 16; fd++) {
+			bool slot = fd >= HOST_HANDLE_FIRST && fd < HOST_HANDLE_FIRST + HOST_HANDLE_COUNT;
+			CHECK_EQ_INT(decide(&p, SYS_close, (uint64_t[6]){ fd }),
+			             slot ? DENIED : SECCOMP_RET_ALLOW);
+			CHECK_EQ_INT(decide(&p, SYS_ioctl, (uint64_t[6]){ fd, HOST_HANDLE_TAKE }),
+			             SECCOMP_RET_USER_NOTIF);
+		}
+	}
+}
+
+/* a driver's extra calls work on its handles and nowhere else; the
+ * strict profile has none of them */
+UNIT_TEST(driver_calls_on_host_handles_only)
+{
+	static struct program strict, p;
+
+	build_profile(&strict, SANDBOX_STRICT, false);
+	build_profile(&p, SANDBOX_DRIVER, false);
+	CHECK(p.len > 0);
+	for (uint64_t fd = 0; fd < 16; fd++) {
+		bool slot = fd >= HOST_HANDLE_FIRST && fd < HOST_HANDLE_FIRST + HOST_HANDLE_COUNT;
+		for (size_t i = 0; i < sizeof(driver) / sizeof(driver[0]); i++) {
+			CHECK_EQ_INT(decide(&p, driver[i], (uint64_t[6]){ fd }),
+			             slot ? SECCOMP_RET_ALLOW : DENIED);
+			CHECK_EQ_INT(decide(&strict, driver[i], (uint64_t[6]){ fd }), DENIED);
+		}
+		CHECK_EQ_INT(decide(&p, SYS_ioctl, (uint64_t[6]){ fd, TCGETS }),
+		             slot ? SECCOMP_RET_ALLOW : DENIED);
+		CHECK_EQ_INT(decide(&strict, SYS_ioctl, (uint64_t[6]){ fd, TCGETS }), DENIED);
+		CHECK_EQ_INT(decide(&p, SYS_ioctl, (uint64_t[6]){ fd, TIOCSTI }), DENIED);
+	}
+	/* a handle number in the high word of the argument is not one */
+	CHECK_EQ_INT(decide(&p, SYS_pread64, (uint64_t[6]){ 1ull << 32 }), DENIED);
+}
+
+/* the trapping profile allows what the strict one does and raises SIGSYS
+ * for everything the strict one refuses */
+UNIT_TEST(trapping_profile_traps_every_refusal)
+{
+	static struct program strict, p;
+	uint64_t args[6] = { 0 };
+
+	build_profile(&strict, SANDBOX_STRICT, false);
+	build_profile(&p, SANDBOX_TRAPPING, false);
+	CHECK(p.len > 0);
+	for (uint32_t nr = 0; nr < NR_MAX; nr++) {
+		uint32_t s = decide(&strict, nr, args), t = decide(&p, nr, args);
+		if (s == DENIED || s == ENOSYS_)
+			CHECK_EQ_INT(t, SECCOMP_RET_TRAP);
+		else
+			CHECK_EQ_INT(t, s);
+	}
+	CHECK_EQ_INT(decide(&p, SYS_fcntl, (uint64_t[6]){ 3, F_SETFL }), SECCOMP_RET_TRAP);
+	CHECK_EQ_INT(decide(&p, SYS_close, (uint64_t[6]){ HOST_HANDLE_FIRST }), SECCOMP_RET_TRAP);
+	CHECK_EQ_INT(decide(&p, 0x40000000 | SYS_read, NULL), SECCOMP_RET_KILL_PROCESS);
 }
 
 UNIT_MAIN()

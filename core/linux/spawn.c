@@ -269,7 +269,8 @@ static int spawn_child(void *arg)
 	struct rlimit stack = { STACK_LIMIT, STACK_LIMIT };
 	struct rlimit space = { ADDRESS_SPACE_LIMIT, ADDRESS_SPACE_LIMIT };
 	struct rlimit none  = { 0, 0 };
-	struct rlimit fsize = none;
+	/* files do not grow; core raises the soft limit for a writable host file */
+	struct rlimit fsize = { 0, RLIM_INFINITY };
 
 	if (a->sb->sanitized)                     /* tests only: see sanitized.c */
 		data = space = fsize = (struct rlimit){ RLIM_INFINITY, RLIM_INFINITY };
@@ -298,11 +299,16 @@ static int spawn_child(void *arg)
 		return fail(a, 11);
 	if (!a->sb->unconfined && syscall(SYS_setresgid, a->uid, a->uid, a->uid)) return fail(a, 8);
 	if (!a->sb->unconfined && syscall(SYS_setresuid, a->uid, a->uid, a->uid)) return fail(a, 9);
-	if ((root = open("/", O_PATH | O_CLOEXEC)) < 0 ||
+	/* the empty root's handle holds stdio and the host handle slots (it
+	 * may have one of their numbers itself: it outlives exec) */
+	if ((root = open("/", O_PATH)) < 0 ||
 	    dup2(root, 0) < 0 || dup2(root, 1) < 0 ||
 	    (!a->sb->sanitized && dup2(root, 2) < 0))       /* sanitized: reports to core's */
 		return fail(a, 12);
-	if (close_range(STARTUP_OBJECTS + 1, STARTUP_BINARY - 1, 0) ||
+	for (int slot = HOST_HANDLE_FIRST; slot < HOST_HANDLE_FIRST + HOST_HANDLE_COUNT; slot++)
+		if (slot != root && dup2(root, slot) < 0)
+			return fail(a, 12);
+	if (close_range(HOST_HANDLE_FIRST + HOST_HANDLE_COUNT, STARTUP_BINARY - 1, 0) ||
 	    close_range(STARTUP_BINARY + 1, ~0U, 0))
 		return fail(a, 12);
 	if (!a->sb->unconfined &&
@@ -321,7 +327,8 @@ static int spawn_child(void *arg)
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
 		return fail(a, 14);
 	if (!a->sb->unconfined) {
-		int listener = sandbox_install_filter((int)getpid(), a->sb->sanitized != NULL);
+		int listener = sandbox_install_filter((int)getpid(), a->limits.profile,
+		                                      a->sb->sanitized != NULL);
 		if (listener < 0 || plat_send(STARTUP_OBJECTS, "", 1, &listener, 1))
 			return fail(a, 15);
 	}

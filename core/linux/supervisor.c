@@ -11,6 +11,8 @@
  * A socket belongs to the network namespace it was made in, whose abstract
  * names it can reach: core makes a component's sockets in the components'
  * namespace, and returns to its own.
+ * A component also asks core here for the handle of a host-resource session
+ * it holds (host_file_session.c), which core installs at a fixed number.
  * Core never waits on the component: the notification is readable before
  * core takes it, and a component that went away meanwhile only fails its
  * own call.
@@ -23,11 +25,15 @@
 #include <linux/seccomp.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
+#include <nest/platform.h>
 #include "core/linux/sandbox.h"
+#include "lib/base/linux/startup_handles.h"
 
 /* the kernel doubles a socket's SO_SNDBUF: 16 KiB, four full messages */
 enum { SOCKET_SEND_BUFFER = SANDBOX_SOCKET_BUFFER / 2, PIPE_BUFFER = SANDBOX_PIPE_BUFFER };
@@ -133,7 +139,57 @@ static int make_pipe(const struct seccomp_notif *req, int listener)
 	return hand_over(req, listener, pair, flags & O_CLOEXEC, req->data.args[0]);
 }
 
-void sandbox_serve_notification(struct sandbox *sb, struct process *process)
+/* a component may not make files grow (RLIMIT_FSIZE, whose signal ends
+ * it): with a writable host file, it may write up to the file's size. Only
+ * the soft limit moves (spawn.c leaves the hard one open for core). */
+static void allow_writes_within(int pid, int handle)
+{
+	struct stat st;
+	struct rlimit limit;
+
+	if ((fcntl(handle, F_GETFL) & O_ACCMODE) == O_RDONLY || fstat(handle, &st) ||
+	    prlimit(pid, RLIMIT_FSIZE, NULL, &limit) || limit.rlim_cur >= (rlim_t)st.st_size)
+		return;
+	limit.rlim_cur = (rlim_t)st.st_size;
+	prlimit(pid, RLIMIT_FSIZE, &limit, NULL);
+}
+
+/*
+ * ioctl(fd, HOST_HANDLE_TAKE): the handle of the host-resource session that
+ * the component's descriptor fd refers to, installed at its next host
+ * handle number (replacing the placeholder there); the call returns it.
+ */
+static int take_host_handle(const struct seccomp_notif *req, struct process *process,
+                            const struct host_handle_lookup *lookup)
+{
+	int fd, handle, number;
+	uint64_t ident;
+	bool known;
+
+	if (process->host_handles == HOST_HANDLE_COUNT)
+		return -EMFILE;
+	fd = (int)syscall(SYS_pidfd_getfd, process->pidfd, (int)req->data.args[0], 0);
+	if (fd < 0)
+		return -EBADF;
+	known = plat_ident(fd, &ident) == NEST_OK;
+	close(fd);
+	if (!known || (handle = lookup->handle(lookup->state, ident)) < 0)
+		return -ENOTTY;
+	number = HOST_HANDLE_FIRST + (int)process->host_handles;
+	struct seccomp_notif_addfd addfd = {
+		.id = req->id, .flags = SECCOMP_ADDFD_FLAG_SETFD, .srcfd = (uint32_t)handle,
+		.newfd = (uint32_t)number,
+	};
+	if (ioctl(process->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd) < 0)
+		return -errno;
+	if (!process->unconfined)
+		allow_writes_within(process->pid, handle);
+	process->host_handles++;
+	return number;
+}
+
+void sandbox_serve_notification(struct sandbox *sb, struct process *process,
+                                const struct host_handle_lookup *lookup)
 {
 	struct seccomp_notif req;
 	struct seccomp_notif_resp resp;
@@ -146,8 +202,10 @@ void sandbox_serve_notification(struct sandbox *sb, struct process *process)
 	switch (req.data.nr) {
 	case SYS_socketpair: result = make_socketpair(sb, &req, process->listener); break;
 	case SYS_pipe2:      result = make_pipe(&req, process->listener); break;
+	case SYS_ioctl:      result = take_host_handle(&req, process, lookup); break;
 	default:             result = -ENOSYS; break;
 	}
-	resp = (struct seccomp_notif_resp){ .id = req.id, .error = result < 0 ? result : 0 };
+	resp = (struct seccomp_notif_resp){ .id = req.id, .error = result < 0 ? result : 0,
+	                                    .val = result > 0 ? result : 0 };
 	ioctl(process->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
 }

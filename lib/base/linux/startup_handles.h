@@ -13,7 +13,16 @@ enum {
 	STARTUP_PARENT = 3,     /* capability of the parent interface */
 	STARTUP_PD     = 4,     /* the component's own PD session */
 	STARTUP_OBJECTS = 5,    /* to core, which makes its socket pairs and pipes */
+	/* host handles (a file, a terminal) that core installs at a component's
+	 * request, in order; each holds a placeholder until then and cannot be
+	 * closed, so a number here names the handle and nothing else */
+	HOST_HANDLE_FIRST = 6,
+	HOST_HANDLE_COUNT = 4,
 	STARTUP_BINARY = 1023,  /* ROM dataspace of the binary, close-on-exec */
 };
+
+/* ioctl(session capability, HOST_HANDLE_TAKE): the filter hands it to core,
+ * which installs the host handle of that session and returns its number */
+#define HOST_HANDLE_TAKE 0x4e455354u   /* "NEST" */
 
 #endif

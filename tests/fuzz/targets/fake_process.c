@@ -219,9 +219,10 @@ enum nest_error sandbox_limit_descriptors(struct process *process, unsigned desc
 }
 
 /* a fake process has no listener (-1): it never asks core to make anything */
-void sandbox_serve_notification(struct sandbox *sb, struct process *process)
+void sandbox_serve_notification(struct sandbox *sb, struct process *process,
+                                const struct host_handle_lookup *lookup)
 {
-	(void)sb; (void)process;
+	(void)sb; (void)process; (void)lookup;
 	CHECKF(0, "a notification of a process without a listener");
 }
 

@@ -1,0 +1,73 @@
+/*
+ * \brief  Uses the host file that core's policy gives its label, and tries
+ *         what the policy and its sandbox profile must refuse
+ *
+ * It opens a Host_file session (denied for a label without a policy),
+ * takes the handle, reads the file, writes it (refused unless the policy
+ * says writeable), and, calling Linux directly as an attacker would: reads
+ * at an offset from a descriptor that is not a host handle (a driver's
+ * extra calls work on its handles only), closes its handle (so that
+ * something else could take its number), and takes a handle through a
+ * capability that is not a host-resource session. Each outcome is one
+ * line; tests/host_file.test decides what each label must see.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <nest/env.h>
+#include <nest/host_handle.h>
+#include <nest/session/host_file.h>
+#include "lib/base/linux/startup_handles.h"
+
+static const char *outcome(long result)
+{
+	static char text[64];
+	if (result >= 0)
+		return "ALLOWED";
+	snprintf(text, sizeof(text), "refused (%s)", strerrorname_np(errno));
+	return text;
+}
+
+void component_construct(struct nest_env *env)
+{
+	struct host_file_client file;
+	struct nest_cap session;
+	struct nest_host_handle handle, other;
+	uint64_t size = 0;
+	uint32_t writeable = 0;
+	char buf[64] = "";
+	size_t done = 0;
+	enum nest_error err;
+
+	err = nest_env_session(env, "Host_file", "ram_quota=4K, cap_quota=2", &session);
+	nest_log(env, "session: %s", nest_error_name(err));
+	if (err)
+		nest_env_exit(env, 0);
+	host_file_client_init(&file, session);
+	err = host_file_info(&file, &size, &writeable);
+	nest_log(env, "info: %s, %llu bytes, writeable %u", nest_error_name(err),
+	         (unsigned long long)size, writeable);
+	err = nest_host_handle_take(session, &handle);
+	nest_log(env, "take: %s, number %d", nest_error_name(err), err ? -1 : handle.number);
+	if (err)
+		nest_env_exit(env, 1);
+
+	err = nest_host_read_at(handle, buf, sizeof(buf) - 1, 0, &done);
+	buf[err ? 0 : done] = '\0';
+	if (done && buf[done - 1] == '\n')
+		buf[done - 1] = '\0';
+	nest_log(env, "read at 0: %s \"%s\"", nest_error_name(err), buf);
+	err = nest_host_write_at(handle, "written by nest", 15, 0, &done);
+	if (!err)
+		err = nest_host_sync(handle);
+	nest_log(env, "write at 0: %s", nest_error_name(err));
+
+	nest_log(env, "pread of the PD capability (not a host handle): %s",
+	         outcome(pread(STARTUP_PD, buf, 1, 0)));
+	nest_log(env, "close of the host handle: %s", outcome(close(handle.number)));
+	nest_log(env, "take through the parent capability: %s",
+	         nest_error_name(nest_host_handle_take(env->parent.cap, &other)));
+	nest_env_exit(env, 0);
+}
