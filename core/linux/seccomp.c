@@ -32,6 +32,7 @@
 #include <sched.h>
 #include <stddef.h>
 #include <sys/mman.h>
+#include <linux/prctl.h>
 #include <sys/prctl.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -380,6 +381,10 @@ unsigned sandbox_filter_build(int self_pid, enum sandbox_profile profile, bool s
 	ioctl_rule(&f, profile == SANDBOX_DRIVER);
 	if (profile == SANDBOX_DRIVER)
 		allow_driver_calls(&f, sanitized);
+	/* the supervisor has the program's calls raise SIGSYS, from outside its
+	 * own code (Syscall User Dispatch) */
+	if (profile == SANDBOX_TRAPPING)
+		allow_if(&f, SYS_prctl, ARG_LO(0), 0xffffffff, PR_SET_SYSCALL_USER_DISPATCH);
 	if (sanitized)
 		allow_sanitizer_runtime(&f);
 	return assemble(&f, program);

@@ -4,7 +4,8 @@
  *
  * It opens a Host_file session (denied for a label without a policy),
  * takes the handle, reads the file, writes it (refused unless the policy
- * says writeable), and, calling Linux directly as an attacker would: reads
+ * says writeable), and, calling Linux directly as an attacker would: grows
+ * the file (a driver writes within it), reads
  * at an offset from a descriptor that is not a host handle (a driver's
  * extra calls work on its handles only), closes its handle (so that
  * something else could take its number), and takes a handle through a
@@ -13,6 +14,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -64,6 +66,8 @@ void component_construct(struct nest_env *env)
 		err = nest_host_sync(handle);
 	nest_log(env, "write at 0: %s", nest_error_name(err));
 
+	signal(SIGXFSZ, SIG_IGN);             /* a write past the limit fails instead */
+	nest_log(env, "write past the end: %s", outcome(pwrite(handle.number, "x", 1, (off_t)size)));
 	nest_log(env, "pread of the PD capability (not a host handle): %s",
 	         outcome(pread(STARTUP_PD, buf, 1, 0)));
 	nest_log(env, "close of the host handle: %s", outcome(close(handle.number)));
