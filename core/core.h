@@ -60,7 +60,7 @@ struct pd_server {
 
 enum core_service {
 	SERVICE_PD, SERVICE_ROM, SERVICE_LOG, SERVICE_CPU, SERVICE_RM, SERVICE_REPORT,
-	SERVICE_HOST_FILE, SERVICE_COUNT
+	SERVICE_HOST_FILE, SERVICE_HOST_TERMINAL, SERVICE_HOST_TAP, SERVICE_HOST_X11, SERVICE_COUNT
 };
 
 /* a session at core, requested by init through core's parent interface */
@@ -156,9 +156,11 @@ void            rom_session_destroy(void *server);
 enum nest_error log_session_create(struct core *core, const char *label, void **server,
                                    struct nest_rpc_object **object);
 void            log_session_destroy(void *server);
-enum nest_error host_file_session_create(struct core *core, const char *label, void **server,
-                                         struct nest_rpc_object **object);
-void            host_file_session_destroy(void *server);
+/* host-resource sessions (host_session.c) */
+enum nest_error host_session_create(struct core *core, struct core_session *s);
+void            host_session_destroy(void *server);
+bool            core_service_is_host(enum core_service service);
+const char     *core_service_name(enum core_service service);
 /* core's handle of the host-resource session whose capability has identity
  * ident, -1 if there is none */
 int             core_host_handle(struct core *core, uint64_t ident);

@@ -20,7 +20,14 @@ struct parent_server;
 static const char *const service_names[SERVICE_COUNT] = {
 	[SERVICE_PD] = "PD", [SERVICE_ROM] = "ROM", [SERVICE_LOG] = "LOG", [SERVICE_CPU] = "CPU",
 	[SERVICE_RM] = "RM", [SERVICE_REPORT] = "Report", [SERVICE_HOST_FILE] = "Host_file",
+	[SERVICE_HOST_TERMINAL] = "Host_terminal", [SERVICE_HOST_TAP] = "Host_tap",
+	[SERVICE_HOST_X11] = "Host_x11",
 };
+
+const char *core_service_name(enum core_service service)
+{
+	return service < SERVICE_COUNT ? service_names[service] : "?";
+}
 
 /* the CPUs of a PD's affinity location within core's space: a position
  * beyond it wraps, a width beyond it is the whole space, and without
@@ -58,8 +65,9 @@ static enum nest_error create(struct core *core, struct core_session *s, const c
 	case SERVICE_CPU: return cpu_session_create(core, s->label, &s->server, &s->object);
 	case SERVICE_RM:  return rm_session_create(core, s->label, &s->server, &s->object);
 	case SERVICE_REPORT: return report_session_create(core, s, args);
-	case SERVICE_HOST_FILE:
-		return host_file_session_create(core, s->label, &s->server, &s->object);
+	case SERVICE_HOST_FILE: case SERVICE_HOST_TERMINAL: case SERVICE_HOST_TAP:
+	case SERVICE_HOST_X11:
+		return host_session_create(core, s);
 	case SERVICE_COUNT: break;
 	}
 	return NEST_ERR_NOT_FOUND;
@@ -74,7 +82,10 @@ static void destroy(struct core_session *s)
 	case SERVICE_CPU: cpu_session_destroy(s->server); break;
 	case SERVICE_RM:  rm_session_destroy(s->server); break;
 	case SERVICE_REPORT: report_session_destroy(s->server); break;
-	case SERVICE_HOST_FILE: host_file_session_destroy(s->server); break;
+	case SERVICE_HOST_FILE: case SERVICE_HOST_TERMINAL: case SERVICE_HOST_TAP:
+	case SERVICE_HOST_X11:
+		host_session_destroy(s->server);
+		break;
 	case SERVICE_COUNT: break;
 	}
 	pd_deposit(s->payer, s->ram_donated, s->caps_donated);

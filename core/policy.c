@@ -62,9 +62,18 @@ static bool config_error(const struct core *core, const char *path,
 	return false;
 }
 
+/* what a host service's policy must name: Host_file a path, Host_tap a
+ * name (and may give an address), Host_x11 a display */
+static const struct { const char *service, *required; } host_services[] = {
+	{ "Host_file", "path" }, { "Host_terminal", NULL }, { "Host_tap", "name" },
+	{ "Host_x11", "display" },
+};
+
 static bool check_policies(const struct core *core, const char *path,
-                           const struct nest_xml_node *section, bool sandbox)
+                           const struct nest_xml_node *section, bool sandbox,
+                           const char *service, const char *required)
 {
+	char what[96];
 	struct nest_xml_node policy;
 	char type[32];
 
@@ -77,8 +86,10 @@ static bool check_policies(const struct core *core, const char *path,
 		if (sandbox && !profile_of(&policy, &profile))
 			return config_error(core, path, &policy,
 			                    "profile must be \"strict\", \"driver\" or \"trapping\"");
-		if (!sandbox && !nest_xml_has_attr(&policy, "path"))
-			return config_error(core, path, &policy, "a Host_file policy needs a path");
+		if (!sandbox && required && !nest_xml_has_attr(&policy, required)) {
+			snprintf(what, sizeof(what), "a %s policy needs %s=\"...\"", service, required);
+			return config_error(core, path, &policy, what);
+		}
 	}
 	return true;
 }
@@ -94,12 +105,16 @@ bool core_config_check(const struct core *core, const char *path)
 	     more = nest_xml_next(&node, &node)) {
 		nest_xml_type(&node, type, sizeof(type));
 		if (!strcmp(type, "sandbox")) {
-			if (!check_policies(core, path, &node, true))
+			if (!check_policies(core, path, &node, true, NULL, NULL))
 				return false;
 		} else if (!strcmp(type, "service")) {
-			if (!nest_xml_attr_eq(&node, "name", "Host_file"))
+			unsigned i = 0, n = sizeof(host_services) / sizeof(host_services[0]);
+			while (i < n && !nest_xml_attr_eq(&node, "name", host_services[i].service))
+				i++;
+			if (i == n)
 				return config_error(core, path, &node, "core offers no such host service");
-			if (!check_policies(core, path, &node, false))
+			if (!check_policies(core, path, &node, false, host_services[i].service,
+			                    host_services[i].required))
 				return false;
 		} else {
 			return config_error(core, path, &node, "expected <service> or <sandbox>");

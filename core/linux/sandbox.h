@@ -210,11 +210,15 @@ void            boot_module_drop(struct boot_module *m);
 enum nest_error boot_module_reload(int dir_fd, struct boot_module *m, char *error,
                                    size_t error_size);
 
-/* host files (host_file.c): core's config, and a file or block device for
- * a component, opened as core's policy says */
+/* host resources (host_resource.c): core's config, and what core's policy
+ * names for a component: a file or block device, core's terminal, a TAP
+ * device ("A.B.C.D/LEN" or ""), an X display (":N") */
 enum nest_error host_text_read(const char *path, char **text, size_t *size, char *error,
                                size_t error_size);
 enum nest_error host_file_open(const char *path, bool writeable, int *fd, uint64_t *size);
+enum nest_error host_terminal_open(int *fd);
+enum nest_error host_tap_create(const char *name, const char *address, int *fd);
+enum nest_error host_x11_connect(const char *display, int *fd);
 
 /* signal names for fault reports */
 const char *signal_name(int signal);

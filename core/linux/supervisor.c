@@ -12,7 +12,7 @@
  * names it can reach: core makes a component's sockets in the components'
  * namespace, and returns to its own.
  * A component also asks core here for the handle of a host-resource session
- * it holds (host_file_session.c), which core installs at a fixed number.
+ * it holds (host_session.c), which core installs at a fixed number.
  * Core never waits on the component: the notification is readable before
  * core takes it, and a component that went away meanwhile only fails its
  * own call.

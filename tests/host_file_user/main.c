@@ -20,7 +20,7 @@
 #include <unistd.h>
 #include <nest/env.h>
 #include <nest/host_handle.h>
-#include <nest/session/host_file.h>
+#include <nest/session/host_resource.h>
 #include "lib/base/linux/startup_handles.h"
 
 static const char *outcome(long result)
@@ -34,7 +34,7 @@ static const char *outcome(long result)
 
 void component_construct(struct nest_env *env)
 {
-	struct host_file_client file;
+	struct host_resource_client file;
 	struct nest_cap session;
 	struct nest_host_handle handle, other;
 	uint64_t size = 0;
@@ -47,8 +47,8 @@ void component_construct(struct nest_env *env)
 	nest_log(env, "session: %s", nest_error_name(err));
 	if (err)
 		nest_env_exit(env, 0);
-	host_file_client_init(&file, session);
-	err = host_file_info(&file, &size, &writeable);
+	host_resource_client_init(&file, session);
+	err = host_resource_info(&file, &size, &writeable);
 	nest_log(env, "info: %s, %llu bytes, writeable %u", nest_error_name(err),
 	         (unsigned long long)size, writeable);
 	err = nest_host_handle_take(session, &handle);
