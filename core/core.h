@@ -60,7 +60,8 @@ struct pd_server {
 
 enum core_service {
 	SERVICE_PD, SERVICE_ROM, SERVICE_LOG, SERVICE_CPU, SERVICE_RM, SERVICE_REPORT,
-	SERVICE_HOST_FILE, SERVICE_HOST_TERMINAL, SERVICE_HOST_TAP, SERVICE_HOST_X11, SERVICE_COUNT
+	SERVICE_HOST_FILE, SERVICE_HOST_TERMINAL, SERVICE_HOST_TAP, SERVICE_HOST_X11, SERVICE_HOST_DIR,
+	SERVICE_COUNT
 };
 
 /* a session at core, requested by init through core's parent interface */
@@ -162,8 +163,10 @@ void            host_session_destroy(void *server);
 bool            core_service_is_host(enum core_service service);
 const char     *core_service_name(enum core_service service);
 /* core's handle of the host-resource session whose capability has identity
- * ident, -1 if there is none */
-int             core_host_handle(struct core *core, uint64_t ident);
+ * ident, -1 if there is none; grow_limit: how large a file it may write */
+int             core_host_handle(struct core *core, uint64_t ident, uint64_t *grow_limit);
+void            core_driver_directory(struct core *core, const char *label, int *fd,
+                                      bool *writeable);
 enum nest_error cpu_session_create(struct core *core, const char *label, void **server,
                                    struct nest_rpc_object **object);
 void            cpu_session_destroy(void *server);

@@ -1,8 +1,8 @@
 /*
  * \brief  Core's host-resource services: the one host file or block device
- *         (Host_file), terminal (Host_terminal), TAP device (Host_tap) or X
- *         display connection (Host_x11) that core's policy names for the
- *         session's label
+ *         (Host_file), directory (Host_dir), terminal (Host_terminal), TAP
+ *         device (Host_tap) or X display connection (Host_x11) that core's
+ *         policy names for the session's label
  *
  * The policy (<service name="..."> in core's config) decides what the label
  * gets; a label without a policy is denied. Core opens or makes the
@@ -21,11 +21,14 @@ NEST_RPC_DISPATCH(host_resource, HOST_RESOURCE_INTERFACE)
 
 enum { PATH_MAX_LEN = 4096 };
 
+enum { DIR_FILE_SIZE = 1 << 20 };     /* a file in a writeable Host_dir, unless the policy says */
+
 struct host_resource_server {
 	struct nest_rpc_object object;
 	int                    fd;
 	uint64_t               size;
 	bool                   writeable;
+	uint64_t               grow_limit;     /* how large a file its holder may write */
 };
 
 enum nest_error host_resource_serve_info(struct host_resource_server *h, uint64_t *size,
@@ -41,12 +44,23 @@ static enum nest_error open_resource(enum core_service service, const struct nes
                                      struct host_resource_server *h)
 {
 	char value[PATH_MAX_LEN], address[64] = "";
+	enum nest_error err;
 
 	h->writeable = service != SERVICE_HOST_FILE || nest_xml_attr_bool(policy, "writeable", false);
 	switch (service) {
 	case SERVICE_HOST_FILE:
 		nest_xml_attr_str(policy, "path", value, sizeof(value));
-		return host_file_open(value, h->writeable, &h->fd, &h->size);
+		if ((err = host_file_open(value, h->writeable, &h->fd, &h->size)))
+			return err;
+		h->grow_limit = h->writeable ? h->size : 0;
+		return NEST_OK;
+	case SERVICE_HOST_DIR:
+		h->writeable  = nest_xml_attr_bool(policy, "writeable", false);
+		h->grow_limit = DIR_FILE_SIZE;
+		nest_xml_attr_u64(policy, "file_size", &h->grow_limit);
+		h->grow_limit = h->writeable ? h->grow_limit : 0;
+		nest_xml_attr_str(policy, "path", value, sizeof(value));
+		return host_dir_open(value, &h->fd);
 	case SERVICE_HOST_TERMINAL:
 		return host_terminal_open(&h->fd);
 	case SERVICE_HOST_TAP:
@@ -99,13 +113,30 @@ void host_session_destroy(void *server)
 
 bool core_service_is_host(enum core_service service)
 {
-	return service >= SERVICE_HOST_FILE && service <= SERVICE_HOST_X11;
+	return service >= SERVICE_HOST_FILE && service <= SERVICE_HOST_DIR;
 }
 
-int core_host_handle(struct core *core, uint64_t ident)
+int core_host_handle(struct core *core, uint64_t ident, uint64_t *grow_limit)
 {
 	for (struct core_session *s = core->sessions; s; s = s->next)
-		if (core_service_is_host(s->service) && s->object->ident == ident)
-			return ((struct host_resource_server *)s->server)->fd;
+		if (core_service_is_host(s->service) && s->object->ident == ident) {
+			struct host_resource_server *h = s->server;
+			*grow_limit = h->grow_limit;
+			return h->fd;
+		}
 	return -1;
+}
+
+/* the directory a driver of label may reach (Landlock, spawn.c): the one of
+ * its own label's Host_dir policy; *fd -1 if there is none */
+void core_driver_directory(struct core *core, const char *label, int *fd, bool *writeable)
+{
+	struct nest_xml_node policy;
+	char path[PATH_MAX_LEN];
+
+	*fd = -1;
+	if (!core_service_policy(core, "Host_dir", label, &policy) ||
+	    !nest_xml_attr_str(&policy, "path", path, sizeof(path)) || host_dir_open(path, fd))
+		return;
+	*writeable = nest_xml_attr_bool(&policy, "writeable", false);
 }

@@ -21,7 +21,7 @@ static const char *const service_names[SERVICE_COUNT] = {
 	[SERVICE_PD] = "PD", [SERVICE_ROM] = "ROM", [SERVICE_LOG] = "LOG", [SERVICE_CPU] = "CPU",
 	[SERVICE_RM] = "RM", [SERVICE_REPORT] = "Report", [SERVICE_HOST_FILE] = "Host_file",
 	[SERVICE_HOST_TERMINAL] = "Host_terminal", [SERVICE_HOST_TAP] = "Host_tap",
-	[SERVICE_HOST_X11] = "Host_x11",
+	[SERVICE_HOST_X11] = "Host_x11", [SERVICE_HOST_DIR] = "Host_dir",
 };
 
 const char *core_service_name(enum core_service service)
@@ -66,7 +66,7 @@ static enum nest_error create(struct core *core, struct core_session *s, const c
 	case SERVICE_RM:  return rm_session_create(core, s->label, &s->server, &s->object);
 	case SERVICE_REPORT: return report_session_create(core, s, args);
 	case SERVICE_HOST_FILE: case SERVICE_HOST_TERMINAL: case SERVICE_HOST_TAP:
-	case SERVICE_HOST_X11:
+	case SERVICE_HOST_X11: case SERVICE_HOST_DIR:
 		return host_session_create(core, s);
 	case SERVICE_COUNT: break;
 	}
@@ -83,7 +83,7 @@ static void destroy(struct core_session *s)
 	case SERVICE_RM:  rm_session_destroy(s->server); break;
 	case SERVICE_REPORT: report_session_destroy(s->server); break;
 	case SERVICE_HOST_FILE: case SERVICE_HOST_TERMINAL: case SERVICE_HOST_TAP:
-	case SERVICE_HOST_X11:
+	case SERVICE_HOST_X11: case SERVICE_HOST_DIR:
 		host_session_destroy(s->server);
 		break;
 	case SERVICE_COUNT: break;

@@ -333,9 +333,9 @@ static void log_fault(struct pd_server *pd)
 		         pd->label, name, pd->signal, f->addr, f->ip);
 }
 
-static int host_handle(void *state, uint64_t ident)
+static int host_handle(void *state, uint64_t ident, uint64_t *grow_limit)
 {
-	return core_host_handle(state, ident);
+	return core_host_handle(state, ident, grow_limit);
 }
 
 static void serve_notification(void *state)
@@ -401,7 +401,7 @@ static void process_ended(void *state)
 static enum nest_error start(struct pd_server *pd, const struct boot_module *m,
                              uint64_t binary_charge, struct nest_cap parent, const char *name)
 {
-	struct sandbox_limits limits = { .threads = CPU_THREADS_MAX + 1 };
+	struct sandbox_limits limits = { .threads = CPU_THREADS_MAX + 1, .beneath = -1 };
 	struct account *a = &pd->account;
 	enum nest_error err;
 
@@ -422,9 +422,12 @@ static enum nest_error start(struct pd_server *pd, const struct boot_module *m,
 	if (limits.profile != SANDBOX_STRICT)
 		core_log("%s: %s profile", pd->label,
 		         limits.profile == SANDBOX_DRIVER ? "driver" : "trapping");
+	if (limits.profile == SANDBOX_DRIVER)
+		core_driver_directory(pd->core, pd->label, &limits.beneath, &limits.beneath_writeable);
 	err = sandbox_spawn(&pd->core->sandbox, m->fd, name, nest_cap_handle(parent),
 	                    nest_cap_handle(pd->own.cap), pd->cpu_first, pd->cpu_count,
 	                    &limits, pd, &pd->spawning);
+	plat_close(limits.beneath);
 	if (err) {
 		core_log("%s: cannot start '%s': %s", pd->label, m->name, nest_error_name(err));
 		return err;

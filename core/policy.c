@@ -62,11 +62,11 @@ static bool config_error(const struct core *core, const char *path,
 	return false;
 }
 
-/* what a host service's policy must name: Host_file a path, Host_tap a
- * name (and may give an address), Host_x11 a display */
+/* what a host service's policy must name: Host_file and Host_dir a path,
+ * Host_tap a name (and may give an address), Host_x11 a display */
 static const struct { const char *service, *required; } host_services[] = {
 	{ "Host_file", "path" }, { "Host_terminal", NULL }, { "Host_tap", "name" },
-	{ "Host_x11", "display" },
+	{ "Host_x11", "display" }, { "Host_dir", "path" },
 };
 
 static bool check_policies(const struct core *core, const char *path,

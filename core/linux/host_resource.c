@@ -171,3 +171,15 @@ enum nest_error host_tap_create(const char *name, const char *address, int *fd)
 	*fd = tap;
 	return NEST_OK;
 }
+
+/* a directory: what is beneath is reached relative to it, within what
+ * Landlock allows (landlock.c). Not O_PATH: such a handle cannot be
+ * installed in a component (SECCOMP_IOCTL_NOTIF_ADDFD refuses it). */
+enum nest_error host_dir_open(const char *path, int *fd)
+{
+	int handle = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (handle < 0)
+		return errno == ENOENT || errno == ENOTDIR ? NEST_ERR_NOT_FOUND : NEST_ERR_DENIED;
+	*fd = handle;
+	return NEST_OK;
+}

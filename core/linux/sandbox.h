@@ -54,7 +54,13 @@ struct sandbox_limits {
 	unsigned threads;              /* the process itself included */
 	uint64_t data_bytes;           /* private writable memory: data, bss, brk */
 	enum sandbox_profile profile;  /* its filter: by core's policy for its label */
+	int  beneath;                  /* a driver's directory (Landlock); -1: none */
+	bool beneath_writeable;
 };
+
+/* confine the calling process (a driver, before exec) to what is beneath
+ * the directory handle beneath (-1: nothing) with Landlock; 0 or -1 */
+int sandbox_landlock(int beneath, bool writeable, const char *sanitized);
 
 /* a fatal signal the kernel delivered to a component (tracer.c) */
 struct process_fault {
@@ -134,7 +140,10 @@ enum { SANDBOX_SOCKET_BUFFER = 16 << 10, SANDBOX_PIPE_BUFFER = 4096 };
 /* a call of the component waits for core: make what it asked for */
 /* core's handle of the host-resource session whose capability has identity
  * ident, -1 if none */
-struct host_handle_lookup { int (*handle)(void *state, uint64_t ident); void *state; };
+struct host_handle_lookup {
+	int (*handle)(void *state, uint64_t ident, uint64_t *grow_limit);
+	void *state;
+};
 void            sandbox_serve_notification(struct sandbox *sb, struct process *process,
                                            const struct host_handle_lookup *lookup);
 /* its runtime asks for a batch of them (object_supply.c);
@@ -164,12 +173,15 @@ enum nest_error sandbox_binary_data_size(const void *image, size_t size, uint64_
 /* installed in the new process before exec; sanitized: with what the
  * loader and sanitizer runtimes of the sanitized build need (sanitized.c);
  * returns the listener of the calls it hands to core, -1 on failure */
-int sandbox_install_filter(int self_pid, enum sandbox_profile profile, bool sanitized);
+/* directories: the driver was confined with Landlock (landlock.c), so it may
+ * open, make, remove and rename files relative to its host handles */
+int sandbox_install_filter(int self_pid, enum sandbox_profile profile, bool directories,
+                           bool sanitized);
 /* the filter's program, as installed: its length (0: it does not fit) */
 enum { SANDBOX_FILTER_MAX = 256 };
 struct sock_filter;
-unsigned sandbox_filter_build(int self_pid, enum sandbox_profile profile, bool sanitized,
-                              struct sock_filter *program);
+unsigned sandbox_filter_build(int self_pid, enum sandbox_profile profile, bool directories,
+                              bool sanitized, struct sock_filter *program);
 
 /* tests only: dir (absolute) and /proc read-only at their own paths below root */
 int sanitized_root_add(const char *dir, const char *root);
@@ -219,6 +231,7 @@ enum nest_error host_file_open(const char *path, bool writeable, int *fd, uint64
 enum nest_error host_terminal_open(int *fd);
 enum nest_error host_tap_create(const char *name, const char *address, int *fd);
 enum nest_error host_x11_connect(const char *display, int *fd);
+enum nest_error host_dir_open(const char *path, int *fd);
 
 /* signal names for fault reports */
 const char *signal_name(int signal);

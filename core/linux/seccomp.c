@@ -52,6 +52,7 @@ struct filter {
 	unsigned           rule_count;
 	bool               overflow;
 	uint32_t           refuse;              /* EPERM, or SIGSYS in the trapping profile */
+	unsigned           allow_body;          /* 1 + where RET ALLOW is, 0: not yet */
 };
 
 #define RET(v)  BPF_STMT(BPF_RET | BPF_K, (v))
@@ -83,10 +84,17 @@ static void rule(struct filter *f, unsigned nr)
 		f->overflow = true;
 }
 
+/* allowed whatever the arguments: one body for all such calls */
 static void allow(struct filter *f, unsigned nr)
 {
-	rule(f, nr);
-	emit(f, (struct sock_filter)RET(ALLOW));
+	if (!f->allow_body) {
+		f->allow_body = f->count + 1;
+		emit(f, (struct sock_filter)RET(ALLOW));
+	}
+	if (f->rule_count < MAX_RULES)
+		f->rules[f->rule_count++] = (struct rule){ nr, f->allow_body - 1 };
+	else
+		f->overflow = true;
 }
 
 /* allow nr if (arg & mask) == value, else deny */
@@ -247,6 +255,61 @@ static void ioctl_rule(struct filter *f, bool driver)
 		emit_on_handles(f);
 }
 
+/* allowed if each argument of the list is a host handle number */
+static void allow_on_handle_args(struct filter *f, unsigned nr, const unsigned *args, unsigned m)
+{
+	rule(f, nr);
+	for (unsigned i = 0; i < m; i++) {
+		load(f, ARG_LO(args[i]));
+		emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, HOST_HANDLE_FIRST, 0,
+		                                     (uint8_t)(3 * (m - i) - 1)));
+		emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K,
+		                                     HOST_HANDLE_FIRST + HOST_HANDLE_COUNT,
+		                                     (uint8_t)(3 * (m - i) - 2), 0));
+	}
+	emit(f, (struct sock_filter)RET(ALLOW));
+	emit(f, (struct sock_filter)REFUSE);
+}
+
+/*
+ * openat relative to a host handle (a Host_dir), never O_PATH (which
+ * Landlock does not check: a handle outside the directory, if only for its
+ * metadata); in the sanitized build also read-only anywhere (its loader).
+ */
+static void driver_openat(struct filter *f, bool sanitized)
+{
+	uint8_t to_other = sanitized ? 4 : 5;
+
+	rule(f, SYS_openat);
+	load(f, ARG_LO(0));
+	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, HOST_HANDLE_FIRST, 0, to_other));
+	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K,
+	                                     HOST_HANDLE_FIRST + HOST_HANDLE_COUNT, to_other - 1, 0));
+	load(f, ARG_LO(2));
+	emit(f, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, O_PATH));
+	emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, sanitized ? 3 : 0,
+	                                     sanitized ? 4 : 1));
+	if (sanitized) {
+		load(f, ARG_LO(2));
+		emit(f, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, O_ACCMODE));
+		emit(f, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, O_RDONLY, 0, 1));
+	}
+	emit(f, (struct sock_filter)RET(ALLOW));
+	emit(f, (struct sock_filter)REFUSE);
+}
+
+/* what a directory handle needs: files opened, made, removed and renamed
+ * beneath it (Landlock keeps the paths inside, landlock.c), and listed */
+static void allow_directory_calls(struct filter *f, bool sanitized)
+{
+	static const unsigned first[] = { 0 }, both[] = { 0, 2 };
+	driver_openat(f, sanitized);
+	allow_on_handle_args(f, SYS_mkdirat, first, 1);
+	allow_on_handle_args(f, SYS_unlinkat, first, 1);
+	allow_on_handle_args(f, SYS_renameat2, both, 2);
+	allow(f, SYS_getdents64);
+}
+
 /* what a driver's handles need beyond the strict profile: I/O at an offset
  * and flushing, on its handles only (one body for all of them) */
 static void allow_driver_calls(struct filter *f, bool sanitized)
@@ -265,9 +328,10 @@ static void allow_driver_calls(struct filter *f, bool sanitized)
  * /proc/self/maps and /proc/self/exe, and asks libc for each thread's stack,
  * which libc answers with the thread's CPU affinity too. Opening is
  * read-only, below a read-only root. */
-static void allow_sanitizer_runtime(struct filter *f)
+static void allow_sanitizer_runtime(struct filter *f, bool driver)
 {
-	allow_if(f, SYS_openat, ARG_LO(2), O_ACCMODE, O_RDONLY);
+	if (!driver)                         /* the driver's rule allows it too */
+		allow_if(f, SYS_openat, ARG_LO(2), O_ACCMODE, O_RDONLY);
 	allow_if(f, SYS_open, ARG_LO(1), O_ACCMODE, O_RDONLY);
 	allow(f, SYS_pread64);
 	allow(f, SYS_access);
@@ -346,8 +410,8 @@ static unsigned assemble(struct filter *f, struct sock_filter *out)
 	return total;
 }
 
-unsigned sandbox_filter_build(int self_pid, enum sandbox_profile profile, bool sanitized,
-                              struct sock_filter *program)
+unsigned sandbox_filter_build(int self_pid, enum sandbox_profile profile, bool directories,
+                              bool sanitized, struct sock_filter *program)
 {
 	static const unsigned plain[] = {
 		SYS_sendmsg, SYS_recvmsg, SYS_epoll_wait, SYS_read, SYS_write, SYS_fstat, SYS_newfstatat, SYS_lseek,
@@ -362,12 +426,15 @@ unsigned sandbox_filter_build(int self_pid, enum sandbox_profile profile, bool s
 		SYS_set_robust_list, SYS_rseq, SYS_getrandom, SYS_sched_yield, SYS_futex,
 		SYS_uname,
 	};
-	struct filter f = { .count = 0, .rule_count = 0, .overflow = false,
+	struct filter f = { .count = 0, .rule_count = 0, .overflow = false, .allow_body = 0,
 	                    .refuse = profile == SANDBOX_TRAPPING ? SECCOMP_RET_TRAP : DENY };
 
+	/* a driver's fstat is fstat: newfstatat with a path relative to a
+	 * directory handle would tell of files outside it (the sanitized
+	 * build's loader needs it) */
 	for (unsigned i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
-		rule(&f, plain[i]);                 /* one body for all of them */
-	emit(&f, (struct sock_filter)RET(ALLOW));
+		if (plain[i] != SYS_newfstatat || profile != SANDBOX_DRIVER || sanitized)
+			allow(&f, plain[i]);
 	allow_fcntl(&f);
 	allow_mmap(&f);
 	allow_prlimit_read(&f);
@@ -379,23 +446,28 @@ unsigned sandbox_filter_build(int self_pid, enum sandbox_profile profile, bool s
 	allow_if(&f, SYS_tgkill, ARG_LO(0), 0xffffffff, (unsigned)self_pid);
 	allow_close_but_handles(&f);
 	ioctl_rule(&f, profile == SANDBOX_DRIVER);
-	if (profile == SANDBOX_DRIVER)
+	if (profile == SANDBOX_DRIVER) {
 		allow_driver_calls(&f, sanitized);
+		if (directories)
+			allow_directory_calls(&f, sanitized);
+	}
 	/* the supervisor has the program's calls raise SIGSYS, from outside its
 	 * own code (Syscall User Dispatch) */
 	if (profile == SANDBOX_TRAPPING)
 		allow_if(&f, SYS_prctl, ARG_LO(0), 0xffffffff, PR_SET_SYSCALL_USER_DISPATCH);
 	if (sanitized)
-		allow_sanitizer_runtime(&f);
+		allow_sanitizer_runtime(&f, profile == SANDBOX_DRIVER && directories);
 	return assemble(&f, program);
 }
 
-int sandbox_install_filter(int self_pid, enum sandbox_profile profile, bool sanitized)
+int sandbox_install_filter(int self_pid, enum sandbox_profile profile, bool directories,
+                           bool sanitized)
 {
 	struct sock_filter program[SANDBOX_FILTER_MAX];
 	struct sock_fprog prog;
 
-	if (!(prog.len = (unsigned short)sandbox_filter_build(self_pid, profile, sanitized, program))) {
+	if (!(prog.len = (unsigned short)sandbox_filter_build(self_pid, profile, directories, sanitized,
+	                                                         program))) {
 		errno = E2BIG;                   /* core's log says why the start failed */
 		return -1;
 	}

@@ -36,7 +36,7 @@ struct program { struct sock_filter insn[SANDBOX_FILTER_MAX]; unsigned len; };
 
 static void build_profile(struct program *p, enum sandbox_profile profile, bool sanitized)
 {
-	p->len = sandbox_filter_build(SELF, profile, sanitized, p->insn);
+	p->len = sandbox_filter_build(SELF, profile, true, sanitized, p->insn);
 }
 
 static void build(struct program *p, bool sanitized)
@@ -241,6 +241,37 @@ UNIT_TEST(driver_calls_on_host_handles_only)
 	}
 	/* a handle number in the high word of the argument is not one */
 	CHECK_EQ_INT(decide(&p, SYS_pread64, (uint64_t[6]){ 1ull << 32 }), DENIED);
+}
+
+/* a directory handle (Host_dir): calls relative to it, never O_PATH, never
+ * stat by path; without Landlock none of them */
+UNIT_TEST(driver_directory_calls_relative_to_handles_only)
+{
+	static struct program strict, p, unconfined;
+	const uint64_t slot = HOST_HANDLE_FIRST, other = STARTUP_PD;
+
+	build_profile(&strict, SANDBOX_STRICT, false);
+	build_profile(&p, SANDBOX_DRIVER, false);
+	unconfined.len = sandbox_filter_build(SELF, SANDBOX_DRIVER, false, false, unconfined.insn);
+	CHECK(p.len > 0 && unconfined.len > 0);
+	CHECK_EQ_INT(decide(&p, SYS_openat, (uint64_t[6]){ slot, 0, O_RDWR | O_CREAT }),
+	             SECCOMP_RET_ALLOW);
+	CHECK_EQ_INT(decide(&p, SYS_openat, (uint64_t[6]){ slot, 0, O_PATH }), DENIED);
+	CHECK_EQ_INT(decide(&p, SYS_openat, (uint64_t[6]){ other, 0, O_RDONLY }), DENIED);
+	CHECK_EQ_INT(decide(&p, SYS_openat, (uint64_t[6]){ (uint32_t)AT_FDCWD, 0, O_RDONLY }), DENIED);
+	CHECK_EQ_INT(decide(&p, SYS_mkdirat, (uint64_t[6]){ slot }), SECCOMP_RET_ALLOW);
+	CHECK_EQ_INT(decide(&p, SYS_unlinkat, (uint64_t[6]){ other }), DENIED);
+	CHECK_EQ_INT(decide(&p, SYS_renameat2, (uint64_t[6]){ slot, 0, slot + 1 }), SECCOMP_RET_ALLOW);
+	CHECK_EQ_INT(decide(&p, SYS_renameat2, (uint64_t[6]){ slot, 0, other }), DENIED);
+	CHECK_EQ_INT(decide(&p, SYS_renameat2, (uint64_t[6]){ other, 0, slot }), DENIED);
+	CHECK_EQ_INT(decide(&p, SYS_getdents64, (uint64_t[6]){ 12 }), SECCOMP_RET_ALLOW);
+	CHECK_EQ_INT(decide(&p, SYS_newfstatat, (uint64_t[6]){ slot }), DENIED);
+	CHECK_EQ_INT(decide(&p, SYS_linkat, (uint64_t[6]){ slot, 0, slot }), DENIED);
+	CHECK_EQ_INT(decide(&p, SYS_symlinkat, (uint64_t[6]){ 0, slot }), DENIED);
+	CHECK_EQ_INT(decide(&strict, SYS_openat, (uint64_t[6]){ slot, 0, O_RDONLY }), DENIED);
+	CHECK_EQ_INT(decide(&strict, SYS_newfstatat, (uint64_t[6]){ slot }), SECCOMP_RET_ALLOW);
+	CHECK_EQ_INT(decide(&unconfined, SYS_openat, (uint64_t[6]){ slot, 0, O_RDONLY }), DENIED);
+	CHECK_EQ_INT(decide(&unconfined, SYS_pread64, (uint64_t[6]){ slot }), SECCOMP_RET_ALLOW);
 }
 
 /* the trapping profile allows what the strict one does and raises SIGSYS

@@ -260,6 +260,7 @@ static int spawn_child(void *arg)
 {
 	struct spawn_job *a = arg;
 	int root;
+	bool landlocked;
 	sigset_t none_blocked;
 	char *argv[2] = { (char *)a->name, NULL };
 	char *envp[1] = { NULL };
@@ -274,6 +275,12 @@ static int spawn_child(void *arg)
 
 	if (a->sb->sanitized)                     /* tests only: see sanitized.c */
 		data = space = fsize = (struct rlimit){ RLIM_INFINITY, RLIM_INFINITY };
+	/* a driver reaches the host's files beneath its directory only, which
+	 * is a handle of core's (before the table is the process's own);
+	 * without Landlock, it gets no directory calls */
+	landlocked = !a->sb->unconfined && a->limits.profile == SANDBOX_DRIVER &&
+	             !sandbox_landlock(a->limits.beneath, a->limits.beneath_writeable,
+	                               a->sb->sanitized);
 
 	if (a->sb->unconfined) {
 		/* core --no-sandbox: core's namespaces and user */
@@ -327,7 +334,7 @@ static int spawn_child(void *arg)
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
 		return fail(a, 14);
 	if (!a->sb->unconfined) {
-		int listener = sandbox_install_filter((int)getpid(), a->limits.profile,
+		int listener = sandbox_install_filter((int)getpid(), a->limits.profile, landlocked,
 		                                      a->sb->sanitized != NULL);
 		if (listener < 0 || plat_send(STARTUP_OBJECTS, "", 1, &listener, 1))
 			return fail(a, 15);
@@ -385,7 +392,7 @@ static int make_supply(const struct sandbox *sb, int ends[2])
 static void job_free(struct spawn_job *job)
 {
 	int *fds[] = { &job->binary, &job->parent_cap, &job->pd_cap, &job->supply[0],
-	               &job->supply[1] };
+	               &job->supply[1], &job->limits.beneath };
 	for (unsigned i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (*fds[i] >= 0)
 			close(*fds[i]);
@@ -414,6 +421,7 @@ enum nest_error sandbox_spawn(struct sandbox *sb, int binary, const char *name,
 	job->binary     = copy_handle(binary);
 	job->parent_cap = copy_handle(parent_cap);
 	job->pd_cap     = copy_handle(pd_cap);
+	job->limits.beneath = copy_handle(limits->beneath);
 	if (!(job->slot = slot_alloc(sb))) {
 		job_free(job);
 		return NEST_ERR_OUT_OF_CAPS;

@@ -27,7 +27,6 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -140,17 +139,16 @@ static int make_pipe(const struct seccomp_notif *req, int listener)
 }
 
 /* a component may not make files grow (RLIMIT_FSIZE, whose signal ends
- * it): with a writable host file, it may write up to the file's size. Only
- * the soft limit moves (spawn.c leaves the hard one open for core). */
-static void allow_writes_within(int pid, int handle)
+ * it): with a writable host file, it may write up to the file's size, with
+ * a writeable directory files of the size its policy says. Only the soft
+ * limit moves (spawn.c leaves the hard one open for core). */
+static void allow_writes_within(int pid, uint64_t size)
 {
-	struct stat st;
 	struct rlimit limit;
 
-	if ((fcntl(handle, F_GETFL) & O_ACCMODE) == O_RDONLY || fstat(handle, &st) ||
-	    prlimit(pid, RLIMIT_FSIZE, NULL, &limit) || limit.rlim_cur >= (rlim_t)st.st_size)
+	if (!size || prlimit(pid, RLIMIT_FSIZE, NULL, &limit) || limit.rlim_cur >= (rlim_t)size)
 		return;
-	limit.rlim_cur = (rlim_t)st.st_size;
+	limit.rlim_cur = (rlim_t)size;
 	prlimit(pid, RLIMIT_FSIZE, &limit, NULL);
 }
 
@@ -163,7 +161,7 @@ static int take_host_handle(const struct seccomp_notif *req, struct process *pro
                             const struct host_handle_lookup *lookup)
 {
 	int fd, handle, number;
-	uint64_t ident;
+	uint64_t ident, grow_limit = 0;
 	bool known;
 
 	if (process->host_handles == HOST_HANDLE_COUNT)
@@ -173,7 +171,7 @@ static int take_host_handle(const struct seccomp_notif *req, struct process *pro
 		return -EBADF;
 	known = plat_ident(fd, &ident) == NEST_OK;
 	close(fd);
-	if (!known || (handle = lookup->handle(lookup->state, ident)) < 0)
+	if (!known || (handle = lookup->handle(lookup->state, ident, &grow_limit)) < 0)
 		return -ENOTTY;
 	number = HOST_HANDLE_FIRST + (int)process->host_handles;
 	struct seccomp_notif_addfd addfd = {
@@ -183,7 +181,7 @@ static int take_host_handle(const struct seccomp_notif *req, struct process *pro
 	if (ioctl(process->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd) < 0)
 		return -errno;
 	if (!process->unconfined)
-		allow_writes_within(process->pid, handle);
+		allow_writes_within(process->pid, grow_limit);
 	process->host_handles++;
 	return number;
 }
