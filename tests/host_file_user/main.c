@@ -58,8 +58,7 @@ void component_construct(struct nest_env *env)
 
 	err = nest_host_read_at(handle, buf, sizeof(buf) - 1, 0, &done);
 	buf[err ? 0 : done] = '\0';
-	if (done && buf[done - 1] == '\n')
-		buf[done - 1] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';             /* the first line */
 	nest_log(env, "read at 0: %s \"%s\"", nest_error_name(err), buf);
 	err = nest_host_write_at(handle, "written by nest", 15, 0, &done);
 	if (!err)
