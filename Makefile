@@ -17,9 +17,9 @@ INIT_SRC    := $(filter-out %_test.c,$(wildcard init/*.c))
 # init's sandbox library, also linked into components that host children
 SANDBOX_SRC := $(filter-out %_test.c,$(wildcard init/sandbox/*.c))
 
-# every folder under apps/, drivers/, servers/, tests/ and bench/ with C files is a
-# component of that name
-COMPONENT_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard apps/*/*.c drivers/*/*.c servers/*/*.c tests/*/*.c bench/*/*.c))))
+# every folder under apps/, drivers/, servers/, runtimes/, tests/ and bench/ with C
+# files is a component of that name
+COMPONENT_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard apps/*/*.c drivers/*/*.c servers/*/*.c runtimes/*/*.c tests/*/*.c bench/*/*.c))))
 COMPONENTS     := $(notdir $(COMPONENT_DIRS)) init
 # every folder under tools/ is a host tool of that name, an ordinary Linux program
 TOOL_DIRS      := $(patsubst %/,%,$(sort $(dir $(wildcard tools/*/*.c))))
@@ -78,11 +78,16 @@ $(BUILD)/bin/core: $(call obj,$(CORE_SRC)) $(BUILD)/lib/libnest_base.a
 
 # components are static: they are exec'd from a memfd into an empty root
 COMPONENT_LDFLAGS := -static -Wl,--gc-sections
+# a component's own link flags, LDFLAGS_<name>: posix_run's text lies clear of
+# the program it runs beside it, which is linked at 0x400000, and its entry
+# answers the calls its trapping filter refuses before the C library starts
+# (runtimes/posix_run)
+LDFLAGS_posix_run := -Wl,-Ttext-segment=0x70000000 -Wl,--entry=posix_start
 define component_rule
 $(BUILD)/bin/$(notdir $(1)): $(call obj,$(wildcard $(1)/*.c)) $(COMPONENT_LIBS)
 	@mkdir -p $$(dir $$@)
 	@$(if $(Q),echo "  LD      $$@")
-	$(Q)$(CC) $(CFLAGS) $(COMPONENT_LDFLAGS) -o $$@ $$(filter %.o,$$^) -Wl,--start-group $(COMPONENT_LIBS) -Wl,--end-group
+	$(Q)$(CC) $(CFLAGS) $(COMPONENT_LDFLAGS) $(LDFLAGS_$(notdir $(1))) -o $$@ $$(filter %.o,$$^) -Wl,--start-group $(COMPONENT_LIBS) -Wl,--end-group
 endef
 $(foreach d,$(COMPONENT_DIRS),$(eval $(call component_rule,$(d))))
 

@@ -65,6 +65,11 @@ enum nest_error plat_signal_take(int receiver, uint64_t *count);
 /* memory: dataspaces are mapped shared; size is a multiple of the page size */
 enum nest_error plat_map(int dataspace, size_t size, size_t offset, bool writable,
                          bool executable, void **addr);
+/* the same at addr (page-aligned), where nothing may be mapped yet:
+ * NEST_ERR_DENIED if something is. For a program that must run at the
+ * addresses it was linked for (runtimes/posix_run). */
+enum nest_error plat_map_at(int dataspace, size_t size, size_t offset, bool writable,
+                            bool executable, void *addr);
 void            plat_unmap(void *addr, size_t size);
 size_t          plat_page_size(void);
 

@@ -15,19 +15,42 @@
 #include <unistd.h>
 #include <nest/platform.h>
 
+static enum nest_error map_error(int err)
+{
+	if (err == EBADF || err == ENODEV)
+		return NEST_ERR_INVALID_CAP;
+	if (err == EACCES || err == EPERM)      /* read-only: a ROM */
+		return NEST_ERR_DENIED;
+	return err == ENOMEM ? NEST_ERR_OUT_OF_RAM : NEST_ERR_INVALID_ARGS;
+}
+
+static int prot_of(bool writable, bool executable)
+{
+	return PROT_READ | (writable ? PROT_WRITE : 0) | (executable ? PROT_EXEC : 0);
+}
+
 enum nest_error plat_map(int dataspace, size_t size, size_t offset, bool writable,
                          bool executable, void **addr)
 {
-	int prot = PROT_READ | (writable ? PROT_WRITE : 0) | (executable ? PROT_EXEC : 0);
-	void *ptr = mmap(NULL, size, prot, MAP_SHARED, dataspace, (off_t)offset);
-	if (ptr == MAP_FAILED) {
-		if (errno == EBADF || errno == ENODEV)
-			return NEST_ERR_INVALID_CAP;
-		if (errno == EACCES || errno == EPERM)    /* read-only: a ROM */
-			return NEST_ERR_DENIED;
-		return errno == ENOMEM ? NEST_ERR_OUT_OF_RAM : NEST_ERR_INVALID_ARGS;
-	}
+	void *ptr = mmap(NULL, size, prot_of(writable, executable), MAP_SHARED, dataspace,
+	                 (off_t)offset);
+	if (ptr == MAP_FAILED)
+		return map_error(errno);
 	*addr = ptr;
+	return NEST_OK;
+}
+
+enum nest_error plat_map_at(int dataspace, size_t size, size_t offset, bool writable,
+                            bool executable, void *addr)
+{
+	void *ptr = mmap(addr, size, prot_of(writable, executable), MAP_SHARED | MAP_FIXED_NOREPLACE,
+	                 dataspace, (off_t)offset);
+	if (ptr == MAP_FAILED)
+		return errno == EEXIST ? NEST_ERR_DENIED : map_error(errno);
+	if (ptr != addr) {                      /* a kernel older than MAP_FIXED_NOREPLACE */
+		munmap(ptr, size);
+		return NEST_ERR_DENIED;
+	}
 	return NEST_OK;
 }
 
