@@ -19,23 +19,15 @@
 #include <nest/attached_rom.h>
 #include <nest/env.h>
 #include <nest/host_handle.h>
+#include "tests/host_attempt.h"
 #include <nest/xml.h>
-
-static const char *outcome(long result)
-{
-	static char text[64];
-	if (result >= 0)
-		return "ok";
-	snprintf(text, sizeof(text), "refused (%s)", strerrorname_np(errno));
-	return text;
-}
 
 static void use_terminal(struct nest_env *env, int fd)
 {
 	static const char line[] = "written to the host terminal by a component\r\n";
 	struct termios modes;
-	nest_log(env, "terminal modes: %s", outcome(ioctl(fd, TCGETS, &modes)));
-	nest_log(env, "terminal write: %s", outcome(write(fd, line, sizeof(line) - 1)));
+	nest_log(env, "terminal modes: %s", host_attempt(ioctl(fd, TCGETS, &modes)));
+	nest_log(env, "terminal write: %s", host_attempt(write(fd, line, sizeof(line) - 1)));
 }
 
 /* the host's first ARP request on the device (IPv6 chatter comes too) */
@@ -47,7 +39,7 @@ static void use_tap(struct nest_env *env, int fd)
 	for (unsigned i = 0; i < 100; i++) {
 		ssize_t n = read(fd, frame, sizeof(frame));
 		if (n < 0) {
-			nest_log(env, "frame: %s", outcome(n));
+			nest_log(env, "frame: %s", host_attempt(n));
 			return;
 		}
 		if (n >= 42 && frame[12] == 0x08 && frame[13] == 0x06) {
@@ -68,7 +60,7 @@ static void use_x11(struct nest_env *env, int fd)
 
 	if (n == sizeof(setup))
 		n = read(fd, reply, sizeof(reply));
-	nest_log(env, "X11 setup: %s", n < 1 ? outcome(-1) : reply[0] == 1 ? "success"
+	nest_log(env, "X11 setup: %s", n < 1 ? host_attempt(-1) : reply[0] == 1 ? "success"
 	                                    : reply[0] == 0 ? "failed" : "authenticate");
 }
 

@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <nest/env.h>
 #include <nest/host_handle.h>
+#include "tests/host_attempt.h"
 
 static struct nest_env *env_of;
 
@@ -42,15 +43,6 @@ static const char *try_read(int dir, const char *path, int flags)
 	buf[n > 0 ? n : 0] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
 	snprintf(text, sizeof(text), "%s (%s)", strstr(buf, "SECRET") ? "SECRET READ" : "ok", buf);
-	return text;
-}
-
-static const char *result(long value)
-{
-	static char text[64];
-	if (value >= 0)
-		return "ok";
-	snprintf(text, sizeof(text), "refused (%s)", strerrorname_np(errno));
 	return text;
 }
 
@@ -82,19 +74,19 @@ void component_construct(struct nest_env *env)
 	attempt("read inside", try_read(d, "hello.txt", O_RDONLY));
 	attempt("read through .. and back", try_read(d, "sub/../hello.txt", O_RDONLY));
 	fd = (int)syscall(SYS_mkdirat, d, "made", 0700);
-	attempt("mkdir inside", result(fd));
+	attempt("mkdir inside", host_attempt(fd));
 	fd = (int)syscall(SYS_openat, d, "made/new.txt", O_CREAT | O_WRONLY | O_TRUNC, 0600);
-	attempt("create inside", result(fd));
+	attempt("create inside", host_attempt(fd));
 	if (fd >= 0) {
-		attempt("write inside", result(write(fd, "made by nest\n", 13)));
+		attempt("write inside", host_attempt(write(fd, "made by nest\n", 13)));
 		signal(SIGXFSZ, SIG_IGN);
 		memset(big, 'x', sizeof(big));
 		while ((n = write(fd, big, sizeof(big))) > 0)
 			grown += (size_t)n;
-		nest_log(env, "grow past the file limit: %s after %zu bytes more", result(n), grown);
+		nest_log(env, "grow past the file limit: %s after %zu bytes more", host_attempt(n), grown);
 		close(fd);
 	}
-	attempt("rename inside", result(syscall(SYS_renameat2, d, "made/new.txt", d, "made/renamed.txt", 0)));
+	attempt("rename inside", host_attempt(syscall(SYS_renameat2, d, "made/new.txt", d, "made/renamed.txt", 0)));
 
 	attempt("read ../secret.txt", try_read(d, "../secret.txt", O_RDONLY));
 	attempt("read sub/../../secret.txt", try_read(d, "sub/../../secret.txt", O_RDONLY));
@@ -104,12 +96,12 @@ void component_construct(struct nest_env *env)
 	attempt("open .. as O_PATH", try_read(d, "..", O_PATH));
 	attempt("read /proc/self/fd/6/../secret.txt", try_read(d, "/proc/self/fd/6/../secret.txt", O_RDONLY));
 	attempt("read not relative to the handle", try_read(AT_FDCWD, "secret.txt", O_RDONLY));
-	attempt("stat ../secret.txt", result(syscall(SYS_newfstatat, d, "../secret.txt", &st, 0)));
-	attempt("hard link", result(syscall(SYS_linkat, d, "hello.txt", d, "hard.txt", 0)));
-	attempt("symlink", result(syscall(SYS_symlinkat, "/", d, "root_link")));
-	attempt("write ../planted.txt", result(syscall(SYS_openat, d, "../planted.txt",
+	attempt("stat ../secret.txt", host_attempt(syscall(SYS_newfstatat, d, "../secret.txt", &st, 0)));
+	attempt("hard link", host_attempt(syscall(SYS_linkat, d, "hello.txt", d, "hard.txt", 0)));
+	attempt("symlink", host_attempt(syscall(SYS_symlinkat, "/", d, "root_link")));
+	attempt("write ../planted.txt", host_attempt(syscall(SYS_openat, d, "../planted.txt",
 	                                               O_CREAT | O_WRONLY, 0600)));
-	attempt("rename out", result(syscall(SYS_renameat2, d, "made", d, "../escaped", 0)));
+	attempt("rename out", host_attempt(syscall(SYS_renameat2, d, "made", d, "../escaped", 0)));
 
 	/* the host renames sub in and out meanwhile: the walk never ends outside */
 	for (; tries < 3000; tries++) {

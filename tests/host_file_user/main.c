@@ -20,17 +20,9 @@
 #include <unistd.h>
 #include <nest/env.h>
 #include <nest/host_handle.h>
+#include "tests/host_attempt.h"
 #include <nest/session/host_resource.h>
 #include "lib/base/linux/startup_handles.h"
-
-static const char *outcome(long result)
-{
-	static char text[64];
-	if (result >= 0)
-		return "ALLOWED";
-	snprintf(text, sizeof(text), "refused (%s)", strerrorname_np(errno));
-	return text;
-}
 
 void component_construct(struct nest_env *env)
 {
@@ -66,10 +58,10 @@ void component_construct(struct nest_env *env)
 	nest_log(env, "write at 0: %s", nest_error_name(err));
 
 	signal(SIGXFSZ, SIG_IGN);             /* a write past the limit fails instead */
-	nest_log(env, "write past the end: %s", outcome(pwrite(handle.number, "x", 1, (off_t)size)));
+	nest_log(env, "write past the end: %s", host_attempt(pwrite(handle.number, "x", 1, (off_t)size)));
 	nest_log(env, "pread of the PD capability (not a host handle): %s",
-	         outcome(pread(STARTUP_PD, buf, 1, 0)));
-	nest_log(env, "close of the host handle: %s", outcome(close(handle.number)));
+	         host_attempt(pread(STARTUP_PD, buf, 1, 0)));
+	nest_log(env, "close of the host handle: %s", host_attempt(close(handle.number)));
 	nest_log(env, "take through the parent capability: %s",
 	         nest_error_name(nest_host_handle_take(env->parent.cap, &other)));
 	nest_env_exit(env, 0);
