@@ -158,10 +158,10 @@ enum nest_error log_session_create(struct core *core, const char *label, void **
                                    struct nest_rpc_object **object);
 void            log_session_destroy(void *server);
 /* host-resource sessions (host_session.c) */
-enum nest_error host_session_create(struct core *core, struct core_session *s);
+enum nest_error host_session_create(struct core *core, struct core_session *s,
+                                    const char *service);
 void            host_session_destroy(void *server);
 bool            core_service_is_host(enum core_service service);
-const char     *core_service_name(enum core_service service);
 /* core's handle of the host-resource session whose capability has identity
  * ident, -1 if there is none; grow_limit: how large a file it may write */
 int             core_host_handle(struct core *core, uint64_t ident, uint64_t *grow_limit);

@@ -75,11 +75,11 @@ static enum nest_error open_resource(enum core_service service, const struct nes
 	}
 }
 
-enum nest_error host_session_create(struct core *core, struct core_session *s)
+enum nest_error host_session_create(struct core *core, struct core_session *s,
+                                    const char *service)
 {
 	struct nest_xml_node policy;
 	struct host_resource_server *h;
-	const char *service = core_service_name(s->service);
 	enum nest_error err;
 
 	if (!core_service_policy(core, service, s->label, &policy)) {

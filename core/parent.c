@@ -24,11 +24,6 @@ static const char *const service_names[SERVICE_COUNT] = {
 	[SERVICE_HOST_X11] = "Host_x11", [SERVICE_HOST_DIR] = "Host_dir",
 };
 
-const char *core_service_name(enum core_service service)
-{
-	return service < SERVICE_COUNT ? service_names[service] : "?";
-}
-
 /* the CPUs of a PD's affinity location within core's space: a position
  * beyond it wraps, a width beyond it is the whole space, and without
  * affinity arguments it is the whole space, as Genode gives a child without
@@ -67,7 +62,7 @@ static enum nest_error create(struct core *core, struct core_session *s, const c
 	case SERVICE_REPORT: return report_session_create(core, s, args);
 	case SERVICE_HOST_FILE: case SERVICE_HOST_TERMINAL: case SERVICE_HOST_TAP:
 	case SERVICE_HOST_X11: case SERVICE_HOST_DIR:
-		return host_session_create(core, s);
+		return host_session_create(core, s, service_names[s->service]);
 	case SERVICE_COUNT: break;
 	}
 	return NEST_ERR_NOT_FOUND;
