@@ -138,49 +138,49 @@ static void clamp_to_available(struct child *child, uint64_t *ram, uint64_t *cap
 	}
 }
 
-static enum nest_error child_start(struct child *child)
+/*
+ * The process starts once the environment sessions are there: PD, the
+ * binary's ROM (the ROM named as the child, unless <binary> names another:
+ * then that name is the label, as in Genode) and LOG, as in Genode. One
+ * routed to a child's server is asked for without waiting; its answer comes
+ * to child_environment_ready. A child whose environment cannot be had is
+ * not started (incomplete); one whose server has not announced yet starts
+ * when it does.
+ */
+static enum nest_error finish_start(struct child *child)
 {
 	struct sandbox *sb = child->sandbox;
-	struct nest_cap pd_session, rom_session, pd_cap, binary = NEST_CAP_INVALID;
+	struct nest_cap pd_session, rom_session, log, pd_cap, binary = NEST_CAP_INVALID;
 	struct rom_client rom;
-	uint64_t ram, caps, size;
+	uint64_t size, ram, caps;
 	enum nest_error err;
 
-	child_quota(sb, &child->start, &ram, &caps);
-	clamp_to_available(child, &ram, &caps);
-	err = session_create_env(child, "PD", child->name, &pd_session);
-	if (err)
+	if ((err = env_session_cap(child, "PD", &pd_session)) ||
+	    (err = env_session_cap(child, "ROM", &rom_session)) ||
+	    (err = env_session_cap(child, "LOG", &log)))
 		return err;
 	if ((err = nest_cap_copy(pd_session, &pd_cap)))
 		return err;
 	pd_client_init(&child->pd, pd_cap);
-	/* the child's routes may lead its PD and binary to a child's server:
-	 * init waits no longer for them than for a server's root */
+	/* a PD or binary of a child's server: init waits no longer for its
+	 * calls than for a server's root */
 	nest_client_timeout(&child->pd.rpc, ROOT_CALL_TIMEOUT_MS);
-	err = pd_transfer_quota(&sb->env->pd, child->pd.cap, ram, caps);
-	if (err)
+	child_quota(sb, &child->start, &ram, &caps);
+	clamp_to_available(child, &ram, &caps);
+	if ((err = pd_transfer_quota(&sb->env->pd, child->pd.cap, ram, caps)))
 		return err;
 	child->assigned_ram  = ram;
 	child->assigned_caps = caps;
-
-	/* the binary is the ROM named as the child, unless <binary> names
-	 * another: then that name is the label, as in Genode */
-	err = session_create_env(child, "ROM", child->binary, &rom_session);
-	if (err) {
-		nest_log(sb->env, "Error: %s: binary \"%s\" unavailable: %s", child->name,
-		         child->binary, nest_error_name(err));
-		return err;
-	}
 	if ((err = nest_cap_copy(rom_session, &rom_session)))
 		return err;
 	rom_client_init(&rom, rom_session);
 	nest_client_timeout(&rom.rpc, ROOT_CALL_TIMEOUT_MS);
 	err = rom_dataspace(&rom, &binary, &size);
 	rom_client_fini(&rom);
-	if (err)
-		return err;
-
-	err = parent_server_manage(child);
+	if (!err)
+		err = nest_cap_copy(log, &child->env_log);
+	if (!err)
+		err = parent_server_manage(child);
 	if (!err)
 		err = nest_signal_handler_init(&sb->env->ep, &child->exit_handler,
 		                               handle_process_end, child);
@@ -189,7 +189,70 @@ static enum nest_error child_start(struct child *child)
 	if (!err)
 		err = pd_start(&child->pd, binary, child->parent.object.cap, child->name);
 	nest_cap_release(&binary);
+	child->started = !err;
 	return err;
+}
+
+/* the environment sessions not asked for yet; a server that has not
+ * announced its service yet is waited for */
+static enum nest_error request_environment(struct child *child)
+{
+	struct sandbox *sb = child->sandbox;
+	static const char *const env[] = { "PD", "ROM", "LOG" };
+	struct nest_cap cap;
+	enum nest_error err;
+
+	child->awaits_server = 0;
+	for (unsigned i = 0; i < sizeof(env) / sizeof(env[0]); i++) {
+		const char *label = i == 1 ? child->binary : child->name;
+		if (env_session_cap(child, env[i], &cap) != NEST_ERR_NOT_FOUND)
+			continue;
+		cap = NEST_CAP_INVALID;
+		err = session_create_env(child, env[i], label, &cap);
+		if (err == NEST_ERR_UNAVAILABLE) {
+			child->awaits_server = 1;
+			continue;
+		}
+		if (err) {
+			nest_log(sb->env, "Warning: %s: environment session \"%s\" (label \"%s\") "
+			         "unavailable: %s", child->name, env[i], label, nest_error_name(err));
+			return err;
+		}
+	}
+	err = child->awaits_server ? NEST_ERR_UNAVAILABLE : finish_start(child);
+	return err == NEST_ERR_UNAVAILABLE ? NEST_OK : err;   /* a server answers later */
+}
+
+static enum nest_error child_start(struct child *child)
+{
+	return request_environment(child);
+}
+
+void child_retry_environment(struct child *child)
+{
+	enum nest_error err;
+
+	if (child->state != CHILD_RUNNING || child->started || !child->awaits_server)
+		return;
+	if ((err = request_environment(child))) {
+		nest_log(child->sandbox->env, "Error: child \"%s\" could not be started: %s",
+		         child->name, nest_error_name(err));
+		child_release(child, CHILD_INCOMPLETE);
+	}
+}
+
+void child_environment_ready(struct child *child)
+{
+	enum nest_error err;
+
+	if (!child || child->state != CHILD_RUNNING || child->started)
+		return;
+	err = finish_start(child);
+	if (err && err != NEST_ERR_UNAVAILABLE) {
+		nest_log(child->sandbox->env, "Error: child \"%s\" could not be started: %s",
+		         child->name, nest_error_name(err));
+		child_release(child, CHILD_INCOMPLETE);
+	}
 }
 
 /* with verbose="yes", init shows its own quota around each child's life
@@ -318,6 +381,7 @@ void child_release(struct child *child, enum child_state state)
 	nest_cap_release(&child->resource_avail_sigh);
 	nest_cap_release(&child->yield_sigh);
 	nest_cap_release(&child->heartbeat_sigh);
+	nest_cap_release(&child->env_log);
 	log_quota(sb, "after destroying", child->name);
 	state_report_trigger(sb);
 }

@@ -48,10 +48,16 @@ static void sweep(void *state, uint64_t count)
 	}
 }
 
+/* a server announced: requests waiting for it go on, and children whose
+ * environment waited for it start */
 static void retry(void *state, uint64_t count)
 {
+	struct sandbox *sb = state;
+
 	(void)count;
-	sessions_retry_pending(state);
+	for (struct child *c = sb->children; c; c = c->next)
+		child_retry_environment(c);
+	sessions_retry_pending(sb);
 }
 
 enum nest_error sandbox_timer(struct sandbox *sb, struct timer_client *timer,

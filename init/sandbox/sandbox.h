@@ -139,6 +139,10 @@ struct child {
 	enum child_state       state;
 	int                    exit_code;
 	int                    restart;        /* a server it used went away */
+	/* its LOG environment session, handed out when it asks for LOG */
+	struct nest_cap        env_log;
+	int                    awaits_server;  /* its environment waits for an announcement */
+	int                    started;        /* its process was made */
 	/* what the child asked for and what init asked of it */
 	struct nest_cap        resource_avail_sigh, yield_sigh, heartbeat_sigh;
 	uint64_t               requested_ram, requested_caps;
@@ -301,8 +305,19 @@ enum nest_error session_create(struct child *client, const char *service, const 
                                const struct nest_reply *deferred, struct nest_cap *cap,
                                int *async);
 /* an environment session of the child, paid by init */
+/* an environment session of the child's start; one routed to a child's
+ * server is asked for without waiting (*cap stays invalid): its answer
+ * goes to child_environment_ready */
 enum nest_error session_create_env(struct child *client, const char *service,
                                    const char *label, struct nest_cap *cap);
+/* the capability of its environment session of service: UNAVAILABLE while
+ * the server has not answered, NOT_FOUND if there is none (it failed) */
+enum nest_error env_session_cap(struct child *client, const char *service,
+                                struct nest_cap *cap);
+/* every answer to an environment session: the child starts once it has all */
+void            child_environment_ready(struct child *child);
+/* a server announced: a child whose environment waited for one asks again */
+void            child_retry_environment(struct child *child);
 /* 1: the server closes it asynchronously, s stays until then (its client
  * may defer its reply into s->reply, with close_reply set); 0: closed */
 int             session_close(struct session *s);

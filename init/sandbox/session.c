@@ -191,14 +191,22 @@ static void session_created(struct nest_async_call *call)
 		return;
 	}
 	if (err) {
-		donate(recipient_pd(sb, &s->route), &s->client->pd, s->ram, s->caps);
-		parent_reply_session(&sb->env->ep, &s->reply, err, NEST_CAP_INVALID);
+		struct child *client = s->client;
+		int env = s->env;
+		donate(recipient_pd(sb, &s->route), payer_pd(s), s->ram, s->caps);
+		if (!env)
+			parent_reply_session(&sb->env->ep, &s->reply, err, NEST_CAP_INVALID);
 		unlink_session(s);
 		free_record(s);
+		if (env)
+			child_environment_ready(client);
 	} else {
 		s->cap   = cap;
 		s->phase = SESSION_CAP_HANDED_OUT;
-		parent_reply_session(&sb->env->ep, &s->reply, NEST_OK, cap);
+		if (s->env)
+			child_environment_ready(s->client);
+		else
+			parent_reply_session(&sb->env->ep, &s->reply, NEST_OK, cap);
 	}
 	state_report_trigger(sb);
 }
@@ -215,7 +223,8 @@ static enum nest_error request_at_server(struct session *s, struct service *svc,
 	if (!(s->call = async_call_new(session_created, s)))
 		return NEST_ERR_OUT_OF_RAM;
 	err = root_session_async(&sb->env->ep, svc->root.cap, s->call, server_args);
-	if (!err && (err = reply_later(sb, deferred, &s->reply)))
+	/* an environment session's answer goes to the child's start, no caller */
+	if (!err && !s->env && (err = reply_later(sb, deferred, &s->reply)))
 		nest_call_async_cancel(s->call);
 	if (err) {
 		free(s->call);
@@ -284,7 +293,7 @@ static enum nest_error establish(struct child *client, const char *service, cons
 	s->record_caps  = env ? 0 : SESSION_RECORD_CAPS;
 	sb->record_ram  += s->record_ram;
 	sb->record_caps += s->record_caps;
-	if (route.kind == ROUTE_CHILD && !env)
+	if (route.kind == ROUTE_CHILD)
 		err = request_at_server(s, svc, server_args, deferred);
 	else
 		err = open_session(client, &route, svc, service, server_args, cap, &local);
@@ -321,7 +330,27 @@ enum nest_error session_create(struct child *client, const char *service, const 
 	/* the session label is the client's name and the label it chose */
 	if (nest_label_prepend(label, sizeof(label), client->name, label))
 		return NEST_ERR_INVALID_ARGS;
+	/* its own LOG is the environment session init opened before it started */
+	if (!strcmp(service, "LOG") && !strcmp(label, client->name) &&
+	    nest_cap_valid(client->env_log)) {
+		*cap   = client->env_log;
+		*async = 0;
+		return NEST_OK;
+	}
 	return establish(client, service, label, args, 0, ram, caps, deferred, cap, async);
+}
+
+enum nest_error env_session_cap(struct child *client, const char *service,
+                                struct nest_cap *cap)
+{
+	for (struct session *s = client->sessions; s; s = s->next)
+		if (s->env && !strcmp(s->service, service)) {
+			if (s->call)
+				return NEST_ERR_UNAVAILABLE;
+			*cap = s->local ? s->local->cap : s->cap;
+			return NEST_OK;
+		}
+	return NEST_ERR_NOT_FOUND;
 }
 
 enum nest_error session_create_env(struct child *client, const char *service,
