@@ -115,17 +115,23 @@ static enum nest_error take_start_node(struct child *child, const struct nest_xm
 	return NEST_OK;
 }
 
-/* as Genode: a child asking for more than init has gets what init has (a
- * later config apply gives the rest once there is more) */
+/*
+ * As Genode: a child asking for more than init has gets what init has (a
+ * later config apply gives the rest once there is more). Its environment
+ * sessions are paid already; what init itself spends on a running child
+ * (its parent object, exit handler, records and report) stays with init, as
+ * Genode deduces the environment's cost (Child::effective_quota), so that a
+ * greedy child leaves init what <resource preserve> keeps.
+ */
 static void clamp_to_available(struct child *child, uint64_t *ram, uint64_t *caps)
 {
+	enum { INIT_PER_CHILD_RAM = 32 * 1024, INIT_PER_CHILD_CAPS = 8 };
 	struct sandbox *sb = child->sandbox;
 	uint64_t avail_ram, avail_caps;
 
 	sandbox_available(sb, &avail_ram, &avail_caps);
-	/* the PD session's donation comes out of it, too */
-	avail_ram  = avail_ram > ENV_SESSION_RAM * 2 ? avail_ram - ENV_SESSION_RAM * 2 : 0;
-	avail_caps = avail_caps > ENV_SESSION_CAPS * 2 ? avail_caps - ENV_SESSION_CAPS * 2 : 0;
+	avail_ram  = avail_ram > INIT_PER_CHILD_RAM ? avail_ram - INIT_PER_CHILD_RAM : 0;
+	avail_caps = avail_caps > INIT_PER_CHILD_CAPS ? avail_caps - INIT_PER_CHILD_CAPS : 0;
 	if (*ram > avail_ram) {
 		nest_log(sb->env, "Warning: %s: assigned RAM (%llu) exceeds available RAM (%llu)",
 		         child->name, (unsigned long long)*ram, (unsigned long long)avail_ram);
@@ -299,6 +305,7 @@ struct child *child_create(struct sandbox *sb, const struct nest_xml_node *start
 		return NULL;
 	child->sandbox = sb;
 	child->state   = CHILD_RUNNING;
+	child->just_created = 1;
 	child->id      = ++sb->child_count;
 	/* no PD yet: a release before it has one closes nothing (a zeroed
 	 * client would close descriptor 0, whatever capability holds it) */

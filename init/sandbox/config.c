@@ -314,8 +314,13 @@ void sandbox_reconcile(struct sandbox *sb)
 	start_new_children(sb);
 	for (struct child *c = sb->children; c; c = c->next)
 		child_apply_downgrade(c);
-	for (struct child *c = sb->children; c; c = c->next)
-		child_apply_upgrade(c);
+	/* a child started just now got what it could: more comes with a later
+	 * config (as Genode, which upgrades only the children it had) */
+	for (struct child *c = sb->children; c; c = c->next) {
+		if (!c->just_created)
+			child_apply_upgrade(c);
+		c->just_created = 0;
+	}
 	sessions_retry_pending(sb);
 }
 

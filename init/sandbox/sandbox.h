@@ -143,6 +143,7 @@ struct child {
 	struct nest_cap        env_log;
 	int                    awaits_server;  /* its environment waits for an announcement */
 	int                    started;        /* its process was made */
+	int                    just_created;   /* in the config apply under way */
 	/* what the child asked for and what init asked of it */
 	struct nest_cap        resource_avail_sigh, yield_sigh, heartbeat_sigh;
 	uint64_t               requested_ram, requested_caps;
