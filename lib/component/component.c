@@ -158,11 +158,15 @@ static enum nest_error charge_caps(void *state, int delta)
 	if (delta > 0 && env->caps_spare > 0) {
 		env->caps_spare--;
 	} else if (delta > 0) {
-		/* the last caps of a quota are charged one by one */
+		/* the last caps of a quota are charged one by one; with none left,
+		 * the component asks its parent for more and waits, as Genode's
+		 * expanding parent client does (cap_quota=4) */
 		if (pd_alloc_caps(&env->pd, CAPS_CHARGED) == NEST_OK)
 			env->caps_spare = CAPS_CHARGED - 1;
 		else
-			err = pd_alloc_caps(&env->pd, 1);
+			while ((err = pd_alloc_caps(&env->pd, 1)) == NEST_ERR_OUT_OF_CAPS &&
+			       nest_env_request_resources(env, 0, CAPS_CHARGED) == NEST_OK)
+				;
 	} else if (++env->caps_spare > CAPS_SPARE_MAX &&
 	           pd_free_caps(&env->pd, CAPS_CHARGED) == NEST_OK) {
 		env->caps_spare -= CAPS_CHARGED;
