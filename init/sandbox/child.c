@@ -234,6 +234,29 @@ static enum nest_error child_start(struct child *child)
 	return request_environment(child);
 }
 
+void child_retry_start(struct child *child)
+{
+	enum nest_error err;
+
+	/* what was denied before is asked for again */
+	for (struct session *s = child->sessions, *next; s; s = next) {
+		next = s->next;
+		if (s->env && s->phase == SESSION_SERVICE_DENIED)
+			session_close(s);
+	}
+	child->retry   = 0;
+	child->state   = CHILD_RUNNING;
+	child->started = 0;
+	child->just_created = 1;
+	pd_client_init(&child->pd, NEST_CAP_INVALID);
+	if ((err = child_start(child))) {
+		nest_log(child->sandbox->env, "Error: child \"%s\" could not be started: %s",
+		         child->name, nest_error_name(err));
+		child_release(child, CHILD_INCOMPLETE);
+	}
+	state_report_trigger(child->sandbox);
+}
+
 void child_retry_environment(struct child *child)
 {
 	enum nest_error err;
@@ -351,7 +374,7 @@ static void close_sessions(struct child *child, int env)
 	struct session *s = child->sessions, *next;
 	for (; s; s = next) {
 		next = s->next;
-		if (s->env == env)
+		if (s->env == env && s->phase != SESSION_SERVICE_DENIED)   /* kept for the report */
 			session_close(s);
 	}
 }
@@ -468,6 +491,8 @@ int child_routes_changed(struct child *child)
 		return 0;
 	for (struct session *s = child->sessions; s; s = s->next) {
 		int binary = s->env && !strcmp(s->service, "ROM");
+		if (s->phase == SESSION_SERVICE_DENIED)
+			continue;
 		if (session_route_changed(child, s, binary ? child->binary : s->label))
 			return 1;
 	}

@@ -261,7 +261,8 @@ static void start_new_children(struct sandbox *sb)
 }
 
 /* a child whose start node is gone or has another version ends; one that
- * could not start tries again; the others take over their start node */
+ * could not start tries again, in place; the others take over their start
+ * node */
 static void update_children(struct sandbox *sb)
 {
 	struct nest_xml_node start;
@@ -275,10 +276,12 @@ static void update_children(struct sandbox *sb)
 		version[0] = 0;
 		if (!gone)
 			nest_xml_attr_str(&start, "version", version, sizeof(version));
-		if (gone || strcmp(version, c->version) || c->state == CHILD_INCOMPLETE)
+		if (gone || strcmp(version, c->version))
 			c->restart = 1;
 		else
 			child_update(c, &start);
+		/* as Genode's stuck child: it tries again, staying who it is */
+		c->retry = c->state == CHILD_INCOMPLETE;
 	}
 }
 
@@ -311,6 +314,9 @@ static void restart_children(struct sandbox *sb)
 void sandbox_reconcile(struct sandbox *sb)
 {
 	restart_children(sb);
+	for (struct child *c = sb->children; c; c = c->next)
+		if (c->retry && c->state == CHILD_INCOMPLETE)
+			child_retry_start(c);
 	start_new_children(sb);
 	for (struct child *c = sb->children; c; c = c->next)
 		child_apply_downgrade(c);

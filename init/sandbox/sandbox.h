@@ -69,7 +69,8 @@ struct route {
 /* a session's life as Genode's init reports it */
 enum session_phase {
 	SESSION_CREATE_REQUESTED, SESSION_CAP_HANDED_OUT, SESSION_UPGRADE_REQUESTED,
-	SESSION_CLOSE_REQUESTED, SESSION_CLOSED
+	SESSION_CLOSE_REQUESTED, SESSION_CLOSED,
+	SESSION_SERVICE_DENIED        /* kept for the report only: it holds nothing */
 };
 
 struct session {                           /* requested by a child, routed by init */
@@ -144,6 +145,7 @@ struct child {
 	int                    awaits_server;  /* its environment waits for an announcement */
 	int                    started;        /* its process was made */
 	int                    just_created;   /* in the config apply under way */
+	int                    retry;          /* incomplete: start again with the new config */
 	/* what the child asked for and what init asked of it */
 	struct nest_cap        resource_avail_sigh, yield_sigh, heartbeat_sigh;
 	uint64_t               requested_ram, requested_caps;
@@ -165,6 +167,8 @@ struct forwarded_session {
 	struct child          *server;
 	char                   service[SERVICE_LEN];
 	char                   label[LABEL_LEN];  /* as the server sees it */
+	char                   request_label[LABEL_LEN];  /* as init's parent asked */
+	int                    revoked;           /* its policy went: init closes it */
 	struct nest_cap        cap;
 	uint64_t               ram, caps;         /* passed on to the server */
 	/* the call at the server's root that the parent's reply waits for */
@@ -319,6 +323,8 @@ enum nest_error env_session_cap(struct child *client, const char *service,
 void            child_environment_ready(struct child *child);
 /* a server announced: a child whose environment waited for one asks again */
 void            child_retry_environment(struct child *child);
+/* an incomplete child starts again, keeping its id (Genode's stuck child) */
+void            child_retry_start(struct child *child);
 /* 1: the server closes it asynchronously, s stays until then (its client
  * may defer its reply into s->reply, with close_reply set); 0: closed */
 int             session_close(struct session *s);

@@ -14,8 +14,10 @@
  * The child's label attribute, if any, replaces the session label. The
  * quota the parent's client donated reached init's PD with the request and
  * moves on to the server's PD; it comes back when the session closes or
- * the server ends. A request for a server that has not announced the
- * service yet waits, as its children's requests do.
+ * the server ends. A request for a server that is not there yet, or has
+ * not announced the service yet, waits, as its children's requests do. A
+ * session whose policy goes or routes elsewhere after a config change is
+ * closed at its server.
  *
  * Creates, upgrades and closes go on to the server asynchronously; the
  * parent's reply waits for the server's, init does not.
@@ -62,14 +64,27 @@ static void forward_created(struct nest_async_call *call)
 		forwarded_free(sb, link_of(f));
 }
 
+/* the <child> node of the policy for a session of service with label, and
+ * the child's name */
+static bool policy_target(struct sandbox *sb, const char *service, const char *label,
+                          struct nest_xml_node *target, char name[NAME_LEN])
+{
+	struct nest_xml_node service_node, policy;
+	return nest_xml_sub_by_attr(&sb->config, "service", "name", service, &service_node) &&
+	       nest_session_policy(&service_node, label, &policy) &&
+	       nest_xml_sub(&policy, "child", target) &&
+	       nest_xml_attr_str(target, "name", name, NAME_LEN);
+}
+
 /* NEST_OK: the server's root has the request, the reply follows;
  * NEST_ERR_UNAVAILABLE: the server has not announced the service yet */
 static enum nest_error forward(struct forward_root_server *root, const char *args,
                                const struct nest_reply *deferred)
 {
 	struct sandbox *sb = root->sandbox;
-	struct nest_xml_node service_node, policy, target;
-	char label[LABEL_LEN] = "", name[NAME_LEN] = "", server_args[ARGS_LEN];
+	struct nest_xml_node target;
+	char label[LABEL_LEN] = "", request_label[LABEL_LEN], name[NAME_LEN] = "";
+	char server_args[ARGS_LEN];
 	uint64_t ram = 0, caps = 0;
 	struct forwarded_session *f;
 	struct service *svc;
@@ -79,16 +94,17 @@ static enum nest_error forward(struct forward_root_server *root, const char *arg
 	if (strlen(args) >= ARGS_LEN || nest_args_label(args, label, sizeof(label)) ||
 	    nest_args_quota(args, &ram, &caps))
 		return NEST_ERR_INVALID_ARGS;
-	if (!nest_xml_sub_by_attr(&sb->config, "service", "name", root->service, &service_node) ||
-	    !nest_session_policy(&service_node, label, &policy) ||
-	    !nest_xml_sub(&policy, "child", &target) ||
-	    !nest_xml_attr_str(&target, "name", name, sizeof(name))) {
+	snprintf(request_label, sizeof(request_label), "%s", label);
+	if (!policy_target(sb, root->service, label, &target, name)) {
 		nest_log(sb->env, "Warning: no policy for \"%s\" session (label=\"%s\")",
 		         root->service, label);
 		return NEST_ERR_DENIED;
 	}
-	server = child_by_name(sb, name);
-	if (!server || !child_provides(server, root->service)) {
+	/* a server that is not there yet is waited for, as in Genode
+	 * (Service_not_present): the request is delivered when it appears */
+	if (!(server = child_by_name(sb, name)))
+		return NEST_ERR_UNAVAILABLE;
+	if (!child_provides(server, root->service)) {
 		nest_log(sb->env, "Warning: \"%s\" session (label=\"%s\"): child \"%s\" does not "
 		         "provide it", root->service, label, name);
 		return NEST_ERR_DENIED;
@@ -111,6 +127,7 @@ static enum nest_error forward(struct forward_root_server *root, const char *arg
 	f->phase   = SESSION_CREATE_REQUESTED;
 	snprintf(f->service, sizeof(f->service), "%s", root->service);
 	snprintf(f->label, sizeof(f->label), "%s", label);
+	snprintf(f->request_label, sizeof(f->request_label), "%s", request_label);
 	err = pd_transfer_quota(&sb->env->pd, server->pd.cap, ram, caps);
 	if (!err && (err = root_session_async(&sb->env->ep, svc->root.cap, f->call, server_args)))
 		pd_transfer_quota(&server->pd, sb->env->pd.cap, ram, caps);
@@ -166,6 +183,8 @@ static void answer_parent(struct sandbox *sb, struct forwarded_session *f)
 	nest_call_async_cancel(f->call);
 	free(f->call);
 	f->call = NULL;
+	if (f->revoked)                      /* init closed it: nobody waits */
+		return;
 	if (f->phase == SESSION_CREATE_REQUESTED)
 		forward_root_reply_session(&sb->env->ep, &f->reply, NEST_ERR_DENIED,
 		                           NEST_CAP_INVALID);
@@ -203,9 +222,46 @@ static void forward_done(struct nest_async_call *call)
 		state_report_trigger(sb);
 		return;
 	}
-	forward_root_reply_close(&sb->env->ep, &f->reply, NEST_OK);
+	if (!f->revoked)
+		forward_root_reply_close(&sb->env->ep, &f->reply, NEST_OK);
 	f->phase = SESSION_CAP_HANDED_OUT;
 	forwarded_free(sb, link_of(f));
+}
+
+/*
+ * The policy that routed f is gone or routes elsewhere now: init closes the
+ * session at the server, as Genode's Server::apply_updated_policy, and takes
+ * the quota back when the server answers; the parent's client finds its
+ * capability invalid, and the parent's close later finds nothing.
+ */
+static void revoke(struct sandbox *sb, struct forwarded_session *f)
+{
+	struct service *svc = service_announced(sb, f->server, f->service);
+
+	f->revoked = 1;
+	if (svc && (f->call = async_call_new(forward_done, f)) &&
+	    !root_close_async(&sb->env->ep, svc->root.cap, f->call, f->cap)) {
+		f->phase = SESSION_CLOSE_REQUESTED;
+		state_report_trigger(sb);
+		return;
+	}
+	free(f->call);
+	f->call = NULL;
+	forwarded_free(sb, link_of(f));
+}
+
+static bool policy_holds(struct sandbox *sb, const struct forwarded_session *f)
+{
+	struct nest_xml_node target;
+	char name[NAME_LEN] = "", label[LABEL_LEN];
+
+	if (!policy_target(sb, f->service, f->request_label, &target, name) ||
+	    strcmp(name, f->server->name))
+		return false;
+	snprintf(label, sizeof(label), "%s", f->request_label);
+	if (nest_xml_has_attr(&target, "label"))
+		nest_xml_attr_str(&target, "label", label, sizeof(label));
+	return !strcmp(label, f->label);
 }
 
 /* pass an upgrade or a close on without waiting; the parent's reply is
@@ -290,11 +346,18 @@ void server_fini(struct sandbox *sb)
 }
 
 /* each <service> is announced once; init cannot take an announcement back,
- * so a <service> that vanishes from the config just finds no policy */
+ * so a <service> that vanishes from the config just finds no policy, and
+ * the sessions its policies routed are closed */
 void server_apply_config(struct sandbox *sb)
 {
 	struct nest_xml_node node;
 	char name[SERVICE_LEN];
+
+	for (struct forwarded_session *f = sb->forwarded, *next; f; f = next) {
+		next = f->next;
+		if (f->phase == SESSION_CAP_HANDED_OUT && !f->revoked && !policy_holds(sb, f))
+			revoke(sb, f);
+	}
 
 	for (int more = nest_xml_sub(&sb->config, "service", &node); more;
 	     more = nest_xml_next_of_type(&node, "service", &node)) {

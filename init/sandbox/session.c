@@ -127,6 +127,7 @@ static const char *route_target_name(const struct route *route)
 
 static void unlink_session(struct session *s);
 static enum nest_error close_at_server(struct session *s);
+static void keep_denied(struct child *client, const char *service, const char *label, int env);
 
 /* a client that is still there gets the price of its record back (one
  * that is gone left it to init with the rest of its quota) */
@@ -197,6 +198,8 @@ static void session_created(struct nest_async_call *call)
 		if (!env)
 			parent_reply_session(&sb->env->ep, &s->reply, err, NEST_CAP_INVALID);
 		unlink_session(s);
+		if (err == NEST_ERR_DENIED)
+			keep_denied(client, s->service, s->label, env);
 		free_record(s);
 		if (env)
 			child_environment_ready(client);
@@ -237,6 +240,42 @@ static enum nest_error request_at_server(struct session *s, struct service *svc,
  * The common path of both kinds of session: route, donate, open, record.
  * label is the full label; args the request's, its label replaced.
  */
+/*
+ * A denied request stays in the report (Genode's SERVICE_DENIED), the
+ * newest DENIED_KEPT of each client: a record that holds nothing, neither
+ * quota nor capability, dropped when the client ends.
+ */
+static void keep_denied(struct child *client, const char *service, const char *label, int env)
+{
+	enum { DENIED_KEPT = 4 };
+	struct session *s, **oldest = NULL;
+	unsigned kept = 0;
+
+	for (struct session **p = &client->sessions; *p; p = &(*p)->next)
+		if ((*p)->phase == SESSION_SERVICE_DENIED) {
+			kept++;
+			oldest = p;                   /* the list is newest first */
+		}
+	if (kept >= DENIED_KEPT) {
+		s = *oldest;
+		*oldest = s->next;
+		free_record(s);
+	}
+	if (!(s = calloc(1, sizeof(*s))))
+		return;
+	s->sandbox    = client->sandbox;
+	s->client     = client;
+	s->env        = env;
+	s->phase      = SESSION_SERVICE_DENIED;
+	s->route.kind = ROUTE_PARENT;             /* no server of init's lists it */
+	snprintf(s->service, sizeof(s->service), "%s", service);
+	snprintf(s->label, sizeof(s->label), "%s", label);
+	snprintf(s->route.label, sizeof(s->route.label), "%s", label);
+	s->next = client->sessions;
+	client->sessions = s;
+	state_report_trigger(client->sandbox);
+}
+
 static enum nest_error establish(struct child *client, const char *service, const char *label,
                                  const char *args, int env, uint64_t ram, uint64_t caps,
                                  const struct nest_reply *deferred, struct nest_cap *cap,
@@ -259,6 +298,7 @@ static enum nest_error establish(struct child *client, const char *service, cons
 	if (err == NEST_ERR_NOT_FOUND) {
 		nest_log(sb->env, "Warning: %s: no route to service \"%s\" (label=\"%s\")",
 		         client->name, service, label);
+		keep_denied(client, service, label, env);
 		return NEST_ERR_DENIED;
 	}
 	if (err)
@@ -345,6 +385,8 @@ enum nest_error env_session_cap(struct child *client, const char *service,
 {
 	for (struct session *s = client->sessions; s; s = s->next)
 		if (s->env && !strcmp(s->service, service)) {
+			if (s->phase == SESSION_SERVICE_DENIED)
+				return NEST_ERR_DENIED;
 			if (s->call)
 				return NEST_ERR_UNAVAILABLE;
 			*cap = s->local ? s->local->cap : s->cap;
@@ -511,6 +553,13 @@ enum nest_error session_upgrade(struct session *s, const char *args)
 int session_close(struct session *s)
 {
 	struct sandbox *sb = s->sandbox;
+
+	if (s->phase == SESSION_SERVICE_DENIED) {
+		unlink_session(s);
+		free_record(s);
+		state_report_trigger(sb);
+		return 0;
+	}
 
 	if (s->phase == SESSION_UPGRADE_REQUESTED)
 		forget_call(s);

@@ -154,6 +154,7 @@ static const char *session_phase_name(enum session_phase phase)
 		[SESSION_UPGRADE_REQUESTED] = "UPGRADE_REQUESTED",
 		[SESSION_CLOSE_REQUESTED]   = "CLOSE_REQUESTED",
 		[SESSION_CLOSED]            = "CLOSED",
+		[SESSION_SERVICE_DENIED]    = "SERVICE_DENIED",
 	};
 	return names[phase];
 }
