@@ -334,14 +334,22 @@ static void check_records(void)
 	uint64_t ram = 0, caps = 0;
 
 	for (struct child *c = fuzz.sb.children; c; c = c->next) {
-		/* once events are handled, a child that does not run has nothing */
-		CHECKF(c->state == CHILD_RUNNING || (!c->sessions && !nest_cap_valid(c->pd.cap)),
-		       "child \"%s\" does not run and still has its %s", c->name,
-		       c->sessions ? "sessions" : "PD");
+		/* once events are handled, a child that does not run has nothing
+		 * but the denied requests its report shows, which hold nothing */
+		bool holds = false;
 		for (struct session *s = c->sessions; s; s = s->next) {
 			ram  += s->record_ram;
 			caps += s->record_caps;
+			if (s->phase == SESSION_SERVICE_DENIED)
+				CHECKF(!nest_cap_valid(s->cap) && !s->ram && !s->caps && !s->record_ram &&
+				       !s->record_caps && !s->call,
+				       "a denied request of \"%s\" holds something", c->name);
+			else
+				holds = true;
 		}
+		CHECKF(c->state == CHILD_RUNNING || (!holds && !nest_cap_valid(c->pd.cap)),
+		       "child \"%s\" does not run and still has its %s", c->name,
+		       holds ? "sessions" : "PD");
 	}
 	for (struct session *s = fuzz.sb.detached; s; s = s->next) {
 		ram  += s->record_ram;
