@@ -486,9 +486,13 @@ static void run_command(struct main *m, const struct nest_xml_node *node)
 		msleep(m, value);
 	}
 
-	if (nest_xml_has_type(node, "sleep_forever"))
+	/* as Genode's sleep_forever: the entrypoint serves nothing more, not
+	 * even its heartbeats (init's heartbeat monitoring relies on it) */
+	if (nest_xml_has_type(node, "sleep_forever")) {
+		static _Atomic uint32_t never;
 		for (;;)
-			nest_ep_dispatch_one_us(&m->env->ep, -1);
+			plat_wait_on(&never, 0);
+	}
 
 	if (nest_xml_has_type(node, "log")) {
 		char text[256];
