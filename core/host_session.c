@@ -46,7 +46,10 @@ static enum nest_error open_resource(enum core_service service, const struct nes
 	char value[PATH_MAX_LEN], address[64] = "";
 	enum nest_error err;
 
-	h->writeable = service != SERVICE_HOST_FILE || nest_xml_attr_bool(policy, "writeable", false);
+	/* a file or directory is read-only unless the policy says; the others
+	 * are written by nature */
+	h->writeable = service == SERVICE_HOST_FILE || service == SERVICE_HOST_DIR
+	             ? nest_xml_attr_bool(policy, "writeable", false) : true;
 	switch (service) {
 	case SERVICE_HOST_FILE:
 		nest_xml_attr_str(policy, "path", value, sizeof(value));
@@ -55,7 +58,6 @@ static enum nest_error open_resource(enum core_service service, const struct nes
 		h->grow_limit = h->writeable ? h->size : 0;
 		return NEST_OK;
 	case SERVICE_HOST_DIR:
-		h->writeable  = nest_xml_attr_bool(policy, "writeable", false);
 		h->grow_limit = DIR_FILE_SIZE;
 		nest_xml_attr_u64(policy, "file_size", &h->grow_limit);
 		h->grow_limit = h->writeable ? h->grow_limit : 0;

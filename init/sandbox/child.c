@@ -229,11 +229,6 @@ static enum nest_error request_environment(struct child *child)
 	return err == NEST_ERR_UNAVAILABLE ? NEST_OK : err;   /* a server answers later */
 }
 
-static enum nest_error child_start(struct child *child)
-{
-	return request_environment(child);
-}
-
 void child_retry_start(struct child *child)
 {
 	enum nest_error err;
@@ -249,7 +244,7 @@ void child_retry_start(struct child *child)
 	child->started = 0;
 	child->just_created = 1;
 	pd_client_init(&child->pd, NEST_CAP_INVALID);
-	if ((err = child_start(child))) {
+	if ((err = request_environment(child))) {
 		nest_log(child->sandbox->env, "Error: child \"%s\" could not be started: %s",
 		         child->name, nest_error_name(err));
 		child_release(child, CHILD_INCOMPLETE);
@@ -340,7 +335,7 @@ struct child *child_create(struct sandbox *sb, const struct nest_xml_node *start
 	log_quota(sb, "before starting", child->name);
 	link_child(sb, child);
 
-	err = child_start(child);
+	err = request_environment(child);
 	if (err) {
 		nest_log(sb->env, "Error: child \"%s\" could not be started: %s", child->name,
 		         nest_error_name(err));

@@ -43,15 +43,20 @@ enum nest_error nest_host_handle_take(struct nest_cap session, struct nest_host_
 	return NEST_OK;
 }
 
+static enum nest_error io_result(ssize_t n, size_t *done)
+{
+	if (n < 0)
+		return io_error(errno);
+	*done = (size_t)n;
+	return NEST_OK;
+}
+
 enum nest_error nest_host_read_at(struct nest_host_handle handle, void *buf, size_t len,
                                   uint64_t offset, size_t *done)
 {
 	ssize_t n;
 	do n = pread(handle.number, buf, len, (off_t)offset); while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return io_error(errno);
-	*done = (size_t)n;
-	return NEST_OK;
+	return io_result(n, done);
 }
 
 enum nest_error nest_host_write_at(struct nest_host_handle handle, const void *buf, size_t len,
@@ -59,10 +64,7 @@ enum nest_error nest_host_write_at(struct nest_host_handle handle, const void *b
 {
 	ssize_t n;
 	do n = pwrite(handle.number, buf, len, (off_t)offset); while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return io_error(errno);
-	*done = (size_t)n;
-	return NEST_OK;
+	return io_result(n, done);
 }
 
 enum nest_error nest_host_sync(struct nest_host_handle handle)
